@@ -1,0 +1,184 @@
+"""The ``evaluator`` command line: parses options, calls the API, prints. No scoring here."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .errors import EvaluatorError, InputError
+
+app = typer.Typer(
+    name="evaluator",
+    help="Compare policy options from source-attributed scenario files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LibArg = Annotated[str, typer.Argument(help="Library directory.", show_default=True)]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="table, csv, json or markdown.", show_default=True)
+]
+DEBUG_ENV = "EVALUATOR_DEBUG"
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def user_errors(func: F) -> F:
+    """The one error boundary: user errors -> plain lines on stderr and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except EvaluatorError as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            for line in exc.lines():
+                _err(line)
+            raise typer.Exit(code=1) from None
+        except KeyboardInterrupt:
+            _err("interrupted; nothing was written")
+            raise typer.Exit(code=130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def check_format(fmt: str) -> str:
+    """Validate ``--format`` (a user error, exit 1, naming the choices)."""
+    from .output import FORMATS
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+@app.callback()
+def main_callback(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for user errors.")] = False,
+) -> None:
+    """Compare policy options from source-attributed scenario files."""
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
+
+
+@app.command("validate")
+@user_errors
+def validate_command(
+    lib: LibArg = "scenarios",
+    corpus: Annotated[
+        str | None,
+        typer.Option("--corpus", help="Directory of source documents: check every quote in them."),
+    ] = None,
+) -> None:
+    """Load and check a library; with --corpus, check every quote against its document."""
+    from .library import load_library
+
+    library = load_library(lib, corpus=corpus)
+    quotes = sum(
+        sum(len(b.sources) for b in o.benefits)
+        + sum(len(r.assessments) for r in o.risks)
+        + sum(len(p.assessments) for p in o.preconditions)
+        for o in library.options
+    )
+    checked = f"; {quotes} quotes found verbatim in {corpus}" if corpus else f"; {quotes} quotes"
+    print(f"{lib}: valid: {len(library.options)} options, {len(library.all_criteria)} criteria, "
+          f"{len(library.profiles)} profiles, {len(library.sources)} sources{checked}")
+
+
+@app.command("list")
+@user_errors
+def list_command(lib: LibArg = "scenarios", fmt: FormatOpt = "table") -> None:
+    """List the options, criteria, profiles and sources of a library."""
+    from .library import load_library
+    from .output import emit, to_json
+
+    check_format(fmt)
+    library = load_library(lib)
+    doc = {
+        "options": [{"id": o.id, "title": o.title, "theatre": o.theatre, "tags": list(o.tags)}
+                    for o in library.options],
+        "criteria": [{"id": c.id, "name": c.name, "direction": c.direction, "group": c.group}
+                     for c in library.all_criteria],
+        "profiles": [{"id": p.id, "name": p.name} for p in library.profiles],
+        "sources": [{"id": s.id, "title": s.title, "document": s.document} for s in library.sources],
+    }
+    if fmt == "json":
+        print(to_json(doc))
+        return
+    for section, items in doc.items():
+        columns = list(items[0]) if items else ["id"]
+        rows = [[", ".join(v) if isinstance(v, list) else v for v in item.values()] for item in items]
+        emit(fmt, columns, rows, title=section)
+        if fmt != "table":
+            print()
+
+
+@app.command("schema")
+@user_errors
+def schema_command(
+    file: Annotated[
+        str, typer.Option("--file", help="Root of the schema: option, sources, criteria or profiles.")
+    ] = "option",
+) -> None:
+    """Print the JSON Schema of an option file (other file kinds under $defs)."""
+    from .output import to_json
+    from .schema_export import FILES, json_schema
+
+    if file not in FILES:
+        raise InputError(f"unknown file kind '{file}'; choose one of: {', '.join(FILES)}")
+    print(to_json(json_schema(file)))
+
+
+@app.command("new")
+@user_errors
+def new_command(
+    option_id: Annotated[str, typer.Argument(help="Id of the new option (kebab-case).")],
+    lib: LibArg = "scenarios",
+) -> None:
+    """Write a commented option file to fill in: LIB/options/OPTION_ID.yaml."""
+    from .library import load_library
+    from .model import SLUG_PATTERN
+    from .scaffold import option_scaffold
+
+    if not re.match(SLUG_PATTERN, option_id):
+        raise InputError(f"'{option_id}' is not a kebab-case id (lowercase letters, digits, hyphens)")
+    library = load_library(lib)
+    if option_id in {o.id for o in library.options}:
+        raise InputError(f"option '{option_id}' already exists in {library.option_files[option_id]}")
+    target = Path(lib) / "options" / f"{option_id}.yaml"
+    if target.exists():
+        raise InputError(f"{os.path.join(lib, 'options', option_id + '.yaml')} already exists")
+    write_atomically(target, option_scaffold(library, option_id, lib))
+    print(os.path.join(lib, "options", f"{option_id}.yaml"))
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write via a temporary file in the same directory, then rename: never half-written."""
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

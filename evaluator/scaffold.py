@@ -1,0 +1,70 @@
+"""The commented option file that ``evaluator new`` writes.
+
+The empty strings are deliberate: the file does not validate until the analyst fills in
+every field ("must not be empty"), so a half-written option cannot reach a report.
+"""
+
+from __future__ import annotations
+
+from .model import Library
+
+_TEMPLATE = """\
+# Option file: one policy option. Every number traces to a quote in a source.
+# Check it with:  evaluator validate {lib} --corpus DIR_OF_SOURCE_DOCUMENTS
+id: {option_id}
+title: ""          # short display title
+summary: ""        # what the option is, in two or three sentences
+theatre: ""        # where it plays out: Syria, Afghanistan, Global, ...
+tags: []
+
+benefits:
+  # One item per distinct argument; a second quote for the same argument joins `sources`.
+  - id: {option_id}-benefit-1
+    text: ""       # the gain, in one sentence
+    criterion: {benefit}    # a benefit criterion: {benefits}
+    magnitude: 3   # 1-5, or [low, high]
+    rationale: ""  # say it is an analyst's judgement, and why this number
+    sources:
+      - source: {source}    # sources: {sources}
+        quote: ""  # verbatim, a whole clause of six words or more
+
+risks:
+  - id: {option_id}-risk-1
+    text: ""       # the harm, in one sentence
+    criterion: {cost}    # a cost criterion: {costs}
+    impact: 3      # 1-5, or [low, high]
+    rationale: ""
+    assessments:   # one per source that speaks to this risk
+      - source: {source}
+        likelihood: roughly even chance  # ICD 203 term, a number in [0, 1] or [low, high]
+        mitigable: "partly"              # "yes", "partly" or "no"
+        quote: ""
+        rationale: ""
+
+preconditions:
+  # What must hold for the option to deliver; ids can be forced with --assume ID=met|failed|0.7
+  - id: {option_id}-precondition-1
+    text: ""
+    assessments:
+      - source: {source}
+        likelihood: unlikely
+        quote: ""
+        rationale: ""
+"""
+
+
+def option_scaffold(library: Library, option_id: str, lib_display: str) -> str:
+    """Scaffold text naming the library's own criteria and sources as examples."""
+    benefits = [c.id for c in library.criteria if c.direction == "benefit"]
+    costs = [c.id for c in library.criteria if c.direction == "cost"]
+    sources = [s.id for s in library.sources]
+    return _TEMPLATE.format(
+        lib=lib_display,
+        option_id=option_id,
+        benefit=benefits[0] if benefits else '""',
+        cost=costs[0] if costs else '""',
+        source=sources[0] if sources else '""',
+        benefits=", ".join(benefits) or "none declared",
+        costs=", ".join(costs) or "none declared",
+        sources=", ".join(sources) or "none declared",
+    )

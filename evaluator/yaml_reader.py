@@ -1,0 +1,168 @@
+"""Safe YAML/JSON reading that keeps the position of every node.
+
+Why not ``yaml.safe_load``: validation errors must name a line, so we compose the node tree
+(which carries marks), then build plain Python data ourselves while recording where each
+value came from. Building it ourselves also lets us bound alias expansion: a "billion
+laughs" file composes into a few nodes but expands exponentially, so we count expanded
+nodes and refuse past a limit instead of expanding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+Path_ = tuple[str | int, ...]
+
+#: Nodes one file may expand to; a real option file has a few hundred.
+MAX_NODES = 200_000
+
+
+@dataclass
+class Document:
+    """Plain data read from one file, plus where each value and key sits (1-based)."""
+
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``path``, or of its nearest located ancestor."""
+        table = self.key_positions if key else self.positions
+        if path in table:
+            return table[path]
+        for cut in range(len(path) - 1, -1, -1):
+            if path[:cut] in self.positions:
+                return self.positions[path[:cut]]
+        return (1, 1)
+
+
+class _Abort(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+class _Builder:
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.loader = yaml.SafeLoader("")
+        self.count = 0
+        self.doc = Document(data=None)
+        self.seen: set[int] = set()
+
+    def problem(self, node: yaml.Node, code: str, message: str, path: Path_) -> Problem:
+        return Problem(
+            self.display,
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            format_path(path),
+            code,
+            message,
+        )
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Abort(
+                self.problem(
+                    node,
+                    "alias-bomb",
+                    f"aliases expand past {MAX_NODES} nodes; refusing to expand "
+                    "(an alias bomb?). Use fewer nested aliases.",
+                    path[:1],
+                )
+            )
+        self.doc.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)  # resolves `<<` merge keys
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.loader.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int | float | bool) or key is None:
+                    raise _Abort(self.problem(key_node, "wrong-type", "keys must be plain text", path))
+                key = str(key) if not isinstance(key, str) else key
+                if key in result:
+                    raise _Abort(
+                        self.problem(
+                            key_node,
+                            "duplicate-key",
+                            f"key '{key}' appears twice in this mapping",
+                            (*path, key),
+                        )
+                    )
+                self.doc.key_positions[(*path, key)] = (
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                )
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+
+def format_path(path: Path_) -> str:
+    """``("risks", 2, "impact")`` -> ``risks[2].impact``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def read_document(raw: bytes, display: str) -> Document:
+    """Decode, parse and build one file; raise ``_Abort``-free ``ReadError`` on problems."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ReadError(
+            Problem(display, line, column, "", "encoding",
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise ReadError(Problem(display, 1, 1, "", "empty-file", "the file is empty"))
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        if exc.context and exc.context_mark and exc.problem_mark:
+            message += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+        raise ReadError(Problem(display, line, column, "", "yaml-syntax", message)) from None
+    except yaml.YAMLError as exc:
+        raise ReadError(Problem(display, 1, 1, "", "yaml-syntax", str(exc))) from None
+    if node is None:
+        raise ReadError(Problem(display, 1, 1, "", "empty-file", "the file is empty"))
+    builder = _Builder(display)
+    try:
+        builder.doc.data = builder.build(node, ())
+    except _Abort as abort:
+        raise ReadError(abort.problem) from None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ReadError(
+            Problem(display, line, column, "", "yaml-syntax", " ".join(str(exc.problem).split()))
+        ) from None
+    return builder.doc
+
+
+class ReadError(Exception):
+    """A file could not be read into data; carries the one located problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
