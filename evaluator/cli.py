@@ -29,6 +29,8 @@ FormatOpt = Annotated[
     str, typer.Option("--format", "-f", help="table, csv, json or markdown.", show_default=True)
 ]
 DEBUG_ENV = "EVALUATOR_DEBUG"
+# Set by the callback on every invocation, so one run's --debug never leaks into the next.
+_debug = {"on": False}
 
 
 def _err(line: str) -> None:
@@ -43,7 +45,7 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except EvaluatorError as exc:
-            if os.environ.get(DEBUG_ENV):
+            if _debug["on"] or os.environ.get(DEBUG_ENV):
                 raise
             for line in exc.lines():
                 _err(line)
@@ -66,11 +68,12 @@ def check_format(fmt: str) -> str:
 
 @app.callback()
 def main_callback(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for user errors.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks for user errors.")
+    ] = False,
 ) -> None:
     """Compare policy options from source-attributed scenario files."""
-    if debug:
-        os.environ[DEBUG_ENV] = "1"
+    _debug["on"] = debug
 
 
 @app.command("validate")
@@ -93,8 +96,10 @@ def validate_command(
         for o in library.options
     )
     checked = f"; {quotes} quotes found verbatim in {corpus}" if corpus else f"; {quotes} quotes"
-    print(f"{lib}: valid: {len(library.options)} options, {len(library.all_criteria)} criteria, "
-          f"{len(library.profiles)} profiles, {len(library.sources)} sources{checked}")
+    print(
+        f"{lib}: valid: {len(library.options)} options, {len(library.all_criteria)} criteria, "
+        f"{len(library.profiles)} profiles, {len(library.sources)} sources{checked}"
+    )
 
 
 @app.command("list")
@@ -106,20 +111,28 @@ def list_command(lib: LibArg = "scenarios", fmt: FormatOpt = "table") -> None:
 
     check_format(fmt)
     library = load_library(lib)
-    doc = {
-        "options": [{"id": o.id, "title": o.title, "theatre": o.theatre, "tags": list(o.tags)}
-                    for o in library.options],
-        "criteria": [{"id": c.id, "name": c.name, "direction": c.direction, "group": c.group}
-                     for c in library.all_criteria],
+    doc: dict[str, list[dict[str, Any]]] = {
+        "options": [
+            {"id": o.id, "title": o.title, "theatre": o.theatre, "tags": list(o.tags)}
+            for o in library.options
+        ],
+        "criteria": [
+            {"id": c.id, "name": c.name, "direction": c.direction, "group": c.group}
+            for c in library.all_criteria
+        ],
         "profiles": [{"id": p.id, "name": p.name} for p in library.profiles],
-        "sources": [{"id": s.id, "title": s.title, "document": s.document} for s in library.sources],
+        "sources": [
+            {"id": s.id, "title": s.title, "document": s.document} for s in library.sources
+        ],
     }
     if fmt == "json":
         print(to_json(doc))
         return
     for section, items in doc.items():
         columns = list(items[0]) if items else ["id"]
-        rows = [[", ".join(v) if isinstance(v, list) else v for v in item.values()] for item in items]
+        rows = [
+            [", ".join(v) if isinstance(v, list) else v for v in item.values()] for item in items
+        ]
         emit(fmt, columns, rows, title=section)
         if fmt != "table":
             print()
@@ -129,7 +142,8 @@ def list_command(lib: LibArg = "scenarios", fmt: FormatOpt = "table") -> None:
 @user_errors
 def schema_command(
     file: Annotated[
-        str, typer.Option("--file", help="Root of the schema: option, sources, criteria or profiles.")
+        str,
+        typer.Option("--file", help="Root of the schema: option, sources, criteria or profiles."),
     ] = "option",
 ) -> None:
     """Print the JSON Schema of an option file (other file kinds under $defs)."""
@@ -153,10 +167,14 @@ def new_command(
     from .scaffold import option_scaffold
 
     if not re.match(SLUG_PATTERN, option_id):
-        raise InputError(f"'{option_id}' is not a kebab-case id (lowercase letters, digits, hyphens)")
+        raise InputError(
+            f"'{option_id}' is not a kebab-case id (lowercase letters, digits, hyphens)"
+        )
     library = load_library(lib)
     if option_id in {o.id for o in library.options}:
-        raise InputError(f"option '{option_id}' already exists in {library.option_files[option_id]}")
+        raise InputError(
+            f"option '{option_id}' already exists in {library.option_files[option_id]}"
+        )
     target = Path(lib) / "options" / f"{option_id}.yaml"
     if target.exists():
         raise InputError(f"{os.path.join(lib, 'options', option_id + '.yaml')} already exists")

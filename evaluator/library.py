@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,9 @@ class _File:
     doc: Document
 
 
-def load_library(path: str | os.PathLike[str], *, corpus: str | os.PathLike[str] | None = None) -> Library:
+def load_library(
+    path: str | os.PathLike[str], *, corpus: str | os.PathLike[str] | None = None
+) -> Library:
     """Read, validate and cross-check a library; with ``corpus``, check every quote too.
 
     Raises ``InputError`` when ``path`` is not a directory and ``LibraryError`` carrying
@@ -58,8 +60,10 @@ def load_library(path: str | os.PathLike[str], *, corpus: str | os.PathLike[str]
     display_root = os.fspath(path)
     root = Path(path)
     if not root.is_dir():
-        raise InputError(f"{display_root}: not a library directory (expected sources.yaml, "
-                         "criteria.yaml, profiles.yaml and options/)")
+        raise InputError(
+            f"{display_root}: not a library directory (expected sources.yaml, "
+            "criteria.yaml, profiles.yaml and options/)"
+        )
     problems: list[Problem] = []
     files: dict[str, list[_File]] = {name: [] for name in (*TOP_FILES, OPTIONS_DIR)}
     digest = hashlib.sha256()
@@ -82,8 +86,16 @@ def load_library(path: str | os.PathLike[str], *, corpus: str | os.PathLike[str]
             options.append((option, file))
 
     if not problems and not options:
-        problems.append(Problem(os.path.join(display_root, OPTIONS_DIR), 0, 0, "", "empty-library",
-                                "the library has no options; add one with `evaluator new ID`"))
+        problems.append(
+            Problem(
+                os.path.join(display_root, OPTIONS_DIR),
+                0,
+                0,
+                "",
+                "empty-library",
+                "the library has no options; add one with `evaluator new ID`",
+            )
+        )
     _check_references(sources, criteria, profiles, options, problems)
     option_files = {option.id: file.display for option, file in options}
     if not problems:
@@ -105,17 +117,41 @@ def _discover(root: Path, display_root: str, problems: list[Problem]) -> Iterato
     for name in TOP_FILES:
         found = [f"{name}{suffix}" for suffix in SUFFIXES if (root / f"{name}{suffix}").is_file()]
         if not found:
-            problems.append(Problem(os.path.join(display_root, f"{name}.yaml"), 0, 0, "",
-                                    "missing-file", f"missing {name}.yaml (YAML or JSON)"))
+            problems.append(
+                Problem(
+                    os.path.join(display_root, f"{name}.yaml"),
+                    0,
+                    0,
+                    "",
+                    "missing-file",
+                    f"missing {name}.yaml (YAML or JSON)",
+                )
+            )
         for extra in found[1:]:
-            problems.append(Problem(os.path.join(display_root, extra), 0, 0, "", "duplicate-file",
-                                    f"both {found[0]} and {extra} exist; keep one"))
+            problems.append(
+                Problem(
+                    os.path.join(display_root, extra),
+                    0,
+                    0,
+                    "",
+                    "duplicate-file",
+                    f"both {found[0]} and {extra} exist; keep one",
+                )
+            )
         if found:
             yield found[0], name
     options_dir = root / OPTIONS_DIR
     if not options_dir.is_dir():
-        problems.append(Problem(os.path.join(display_root, OPTIONS_DIR), 0, 0, "", "missing-file",
-                                "missing options/ directory (one YAML file per option)"))
+        problems.append(
+            Problem(
+                os.path.join(display_root, OPTIONS_DIR),
+                0,
+                0,
+                "",
+                "missing-file",
+                "missing options/ directory (one YAML file per option)",
+            )
+        )
         return
     for file in sorted(options_dir.rglob("*")):
         if file.is_file() and file.suffix in SUFFIXES and not file.name.startswith("."):
@@ -129,9 +165,16 @@ def _validate_list(
     for file in files:
         data = file.doc.data
         if not isinstance(data, list):
-            problems.append(Problem(file.display, 1, 1, "", "wrong-type",
-                                    f"must be a list of {model.__name__.lower()} entries "
-                                    f"(got {_kind(data)})"))
+            problems.append(
+                Problem(
+                    file.display,
+                    1,
+                    1,
+                    "",
+                    "wrong-type",
+                    f"must be a list of {model.__name__.lower()} entries (got {_kind(data)})",
+                )
+            )
             continue
         if not data:
             problems.append(Problem(file.display, 1, 1, "", "empty-file", "the list is empty"))
@@ -148,8 +191,16 @@ def _validate_one(file: _File, model: type[BaseModel], path: Path_, problems: li
         data = data[part]
     if not isinstance(data, dict):
         line, column = file.doc.locate(path)
-        problems.append(Problem(file.display, line, column, format_path(path), "wrong-type",
-                                f"must be a mapping of fields (got {_kind(data)})"))
+        problems.append(
+            Problem(
+                file.display,
+                line,
+                column,
+                format_path(path),
+                "wrong-type",
+                f"must be a mapping of fields (got {_kind(data)})",
+            )
+        )
         return None
     try:
         return model.model_validate(data)
@@ -183,7 +234,9 @@ def _translate(exc: ValidationError, file: _File, prefix: Path_, data: Any) -> l
                 code, message = "out-of-range", f"{err['msg'].lower()} (got {got!r})"
             elif kind == "string_pattern_mismatch":
                 code = "invalid-value"
-                message = f"must be a kebab-case slug: lowercase letters, digits, hyphens (got {got!r})"
+                message = (
+                    f"must be a kebab-case slug: lowercase letters, digits, hyphens (got {got!r})"
+                )
             elif kind in ("too_short", "string_too_short"):
                 code, message = "invalid-value", "must not be empty"
             elif kind == "literal_error":
@@ -214,10 +267,18 @@ def _data_path(data: Any, loc: Iterable[Any]) -> Path_:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", type(None): "nothing"}
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        type(None): "nothing",
+    }
+    if isinstance(value, str):
+        return f"text {value!r}" if len(value) < 40 else "text"
     for kind, name in names.items():
         if isinstance(value, kind):
-            return f"{name} {value!r}" if kind is str and len(value) < 40 else name
+            return name
     return type(value).__name__
 
 
@@ -238,8 +299,12 @@ def _check_references(
             if item_id in first:
                 other, other_path = first[item_id]
                 line, _ = other.doc.locate(other_path)
-                add(file, path, "duplicate-id",
-                    f"{what} id '{item_id}' is already used at {other.display}:{line}")
+                add(
+                    file,
+                    path,
+                    "duplicate-id",
+                    f"{what} id '{item_id}' is already used at {other.display}:{line}",
+                )
             else:
                 first[item_id] = (file, path)
 
@@ -250,8 +315,12 @@ def _check_references(
 
     for criterion, (file, path) in criteria:
         if criterion.id == FEASIBILITY_ID:
-            add(file, (*path, "id"), "reserved-id",
-                "'feasibility' is built in (computed from preconditions); do not declare it")
+            add(
+                file,
+                (*path, "id"),
+                "reserved-id",
+                "'feasibility' is built in (computed from preconditions); do not declare it",
+            )
     source_ids = {s.id for s, _ in sources}
     direction = {c.id: c.direction for c, _ in criteria if c.id != FEASIBILITY_ID}
     benefit_ids = sorted(k for k, v in direction.items() if v == "benefit")
@@ -263,16 +332,36 @@ def _check_references(
             path = ("benefits", i, "criterion")
             _check_criterion(add, file, path, benefit.criterion, "benefit", direction, benefit_ids)
             for j, quote in enumerate(benefit.sources):
-                _check_source(add, file, ("benefits", i, "sources", j, "source"), quote.source, source_ids)
+                _check_source(
+                    add, file, ("benefits", i, "sources", j, "source"), quote.source, source_ids
+                )
         for i, risk in enumerate(option.risks):
-            _check_criterion(add, file, ("risks", i, "criterion"), risk.criterion, "cost", direction, cost_ids)
+            _check_criterion(
+                add, file, ("risks", i, "criterion"), risk.criterion, "cost", direction, cost_ids
+            )
             for j, risk_view in enumerate(risk.assessments):
-                _check_source(add, file, ("risks", i, "assessments", j, "source"), risk_view.source, source_ids)
-            _check_one_view_per_source(add, file, ("risks", i), [a.source for a in risk.assessments])
+                _check_source(
+                    add,
+                    file,
+                    ("risks", i, "assessments", j, "source"),
+                    risk_view.source,
+                    source_ids,
+                )
+            _check_one_view_per_source(
+                add, file, ("risks", i), [a.source for a in risk.assessments]
+            )
         for i, pre in enumerate(option.preconditions):
             for j, pre_view in enumerate(pre.assessments):
-                _check_source(add, file, ("preconditions", i, "assessments", j, "source"), pre_view.source, source_ids)
-            _check_one_view_per_source(add, file, ("preconditions", i), [a.source for a in pre.assessments])
+                _check_source(
+                    add,
+                    file,
+                    ("preconditions", i, "assessments", j, "source"),
+                    pre_view.source,
+                    source_ids,
+                )
+            _check_one_view_per_source(
+                add, file, ("preconditions", i), [a.source for a in pre.assessments]
+            )
 
     for profile, (file, path) in profiles:
         _check_profile(add, file, path, profile, all_ids)
@@ -286,66 +375,116 @@ def _item_ids(options: list[tuple[Option, _File]]) -> Iterator[tuple[str, _File,
                 yield item.id, file, (kind, i, "id")
 
 
-def _check_criterion(add: Any, file: _File, path: Path_, criterion: str, want: str,
-                     direction: dict[str, str], allowed: list[str]) -> None:
+def _check_criterion(
+    add: Any,
+    file: _File,
+    path: Path_,
+    criterion: str,
+    want: str,
+    direction: Mapping[str, str],
+    allowed: list[str],
+) -> None:
     kind = "benefit" if want == "benefit" else "risk"
     if criterion == FEASIBILITY_ID:
-        add(file, path, "wrong-direction", f"feasibility is computed from preconditions; a {kind} "
-            f"needs a {want} criterion: {', '.join(allowed) or 'none declared'}")
+        add(
+            file,
+            path,
+            "wrong-direction",
+            f"feasibility is computed from preconditions; a {kind} "
+            f"needs a {want} criterion: {', '.join(allowed) or 'none declared'}",
+        )
     elif criterion not in direction:
-        add(file, path, "unknown-reference", f"unknown criterion '{criterion}'; "
-            f"{want} criteria are: {', '.join(allowed) or 'none declared'}")
+        add(
+            file,
+            path,
+            "unknown-reference",
+            f"unknown criterion '{criterion}'; "
+            f"{want} criteria are: {', '.join(allowed) or 'none declared'}",
+        )
     elif direction[criterion] != want:
-        add(file, path, "wrong-direction", f"'{criterion}' is a {direction[criterion]} criterion; a "
-            f"{kind} needs a {want} criterion: {', '.join(allowed) or 'none declared'}")
+        add(
+            file,
+            path,
+            "wrong-direction",
+            f"'{criterion}' is a {direction[criterion]} criterion; a "
+            f"{kind} needs a {want} criterion: {', '.join(allowed) or 'none declared'}",
+        )
 
 
 def _check_source(add: Any, file: _File, path: Path_, source: str, known: set[str]) -> None:
     if source not in known:
-        add(file, path, "unknown-reference",
-            f"unknown source '{source}'; known sources: {', '.join(sorted(known)) or 'none'}")
+        add(
+            file,
+            path,
+            "unknown-reference",
+            f"unknown source '{source}'; known sources: {', '.join(sorted(known)) or 'none'}",
+        )
 
 
 def _check_one_view_per_source(add: Any, file: _File, path: Path_, sources: list[str]) -> None:
     seen: set[str] = set()
     for j, source in enumerate(sources):
         if source in seen:
-            add(file, (*path, "assessments", j, "source"), "duplicate-id",
-                f"source '{source}' already assesses this item; one assessment per source")
+            add(
+                file,
+                (*path, "assessments", j, "source"),
+                "duplicate-id",
+                f"source '{source}' already assesses this item; one assessment per source",
+            )
         seen.add(source)
 
 
-def _check_profile(add: Any, file: _File, path: Path_, profile: Profile, all_ids: list[str]) -> None:
+def _check_profile(
+    add: Any, file: _File, path: Path_, profile: Profile, all_ids: list[str]
+) -> None:
     known = ", ".join(all_ids)
     if profile.weights is not None:
         for name in profile.weights:
             if name not in all_ids:
-                add(file, (*path, "weights", name), "unknown-reference",
-                    f"unknown criterion '{name}'; criteria are: {known}")
+                add(
+                    file,
+                    (*path, "weights", name),
+                    "unknown-reference",
+                    f"unknown criterion '{name}'; criteria are: {known}",
+                )
         missing = [c for c in all_ids if c not in profile.weights]
         if missing:
-            add(file, (*path, "weights"), "incomplete-profile",
-                f"no weight for {', '.join(missing)}; give every criterion a weight (0 allowed)")
+            add(
+                file,
+                (*path, "weights"),
+                "incomplete-profile",
+                f"no weight for {', '.join(missing)}; give every criterion a weight (0 allowed)",
+            )
         return
     seen: set[str] = set()
     for i, entry in enumerate(profile.ranking or []):
         names = [entry] if isinstance(entry, str) else entry
         for name in names:
             if name not in all_ids:
-                add(file, (*path, "ranking", i), "unknown-reference",
-                    f"unknown criterion '{name}'; criteria are: {known}")
+                add(
+                    file,
+                    (*path, "ranking", i),
+                    "unknown-reference",
+                    f"unknown criterion '{name}'; criteria are: {known}",
+                )
             elif name in seen:
                 add(file, (*path, "ranking", i), "duplicate-id", f"'{name}' is ranked twice")
             seen.add(name)
     missing = [c for c in all_ids if c not in seen]
     if missing:
-        add(file, (*path, "ranking"), "incomplete-profile",
-            f"the ranking leaves out {', '.join(missing)}; rank every criterion once")
+        add(
+            file,
+            (*path, "ranking"),
+            "incomplete-profile",
+            f"the ranking leaves out {', '.join(missing)}; rank every criterion once",
+        )
 
 
-def _check_quotes(sources: list[tuple[Source, tuple[_File, Path_]]],
-                  options: list[tuple[Option, _File]],
-                  corpus: str | os.PathLike[str] | None) -> list[Problem]:
+def _check_quotes(
+    sources: list[tuple[Source, tuple[_File, Path_]]],
+    options: list[tuple[Option, _File]],
+    corpus: str | os.PathLike[str] | None,
+) -> list[Problem]:
     """Every quote is six words or more; with a corpus, each is found in its document."""
     documents: dict[str, str | None] = {}
     problems: list[Problem] = []
@@ -357,16 +496,21 @@ def _check_quotes(sources: list[tuple[Source, tuple[_File, Path_]]],
             message = corpus_check.check_length(quote)
             code = "quote-too-short"
             if not message and documents.get(source_id) is not None:
-                message = corpus_check.check_quote(quote, documents[source_id] or "", names[source_id])
+                message = corpus_check.check_quote(
+                    quote, documents[source_id] or "", names[source_id]
+                )
                 code = "quote-not-found"
             if message:
                 line, column = file.doc.locate(path)
-                problems.append(Problem(file.display, line, column, format_path(path), code, message))
+                problems.append(
+                    Problem(file.display, line, column, format_path(path), code, message)
+                )
     return problems
 
 
-def _read_corpus(sources: list[tuple[Source, tuple[_File, Path_]]],
-                 corpus: str | os.PathLike[str]) -> tuple[dict[str, str | None], list[Problem]]:
+def _read_corpus(
+    sources: list[tuple[Source, tuple[_File, Path_]]], corpus: str | os.PathLike[str]
+) -> tuple[dict[str, str | None], list[Problem]]:
     corpus_dir, display_corpus = Path(corpus), os.fspath(corpus)
     if not corpus_dir.is_dir():
         raise InputError(f"{display_corpus}: corpus directory not found")
@@ -379,9 +523,16 @@ def _read_corpus(sources: list[tuple[Source, tuple[_File, Path_]]],
         else:
             documents[source.id] = None
             line, column = file.doc.locate((*path, "document"))
-            problems.append(Problem(file.display, line, column, format_path((*path, "document")),
-                                    "missing-document",
-                                    f"document '{source.document}' not found in {display_corpus}"))
+            problems.append(
+                Problem(
+                    file.display,
+                    line,
+                    column,
+                    format_path((*path, "document")),
+                    "missing-document",
+                    f"document '{source.document}' not found in {display_corpus}",
+                )
+            )
     return documents, problems
 
 

@@ -140,7 +140,9 @@ def _validate_date(value: Any) -> str:
             if len(value) in (4, 7, 10):
                 return value
     raise PydanticCustomError(
-        "invalid_value", "date must be ISO: YYYY, YYYY-MM or YYYY-MM-DD (got {got!r})", {"got": value}
+        "invalid_value",
+        "date must be ISO: YYYY, YYYY-MM or YYYY-MM-DD (got {got!r})",
+        {"got": value},
     )
 
 
@@ -174,8 +176,9 @@ ScaleField = Annotated[
 MitigableField = Annotated[
     str,
     BeforeValidator(_validate_mitigable),
-    WithJsonSchema({"anyOf": [{"type": "string", "enum": ["yes", "partly", "no"]},
-                              {"type": "boolean"}]}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "enum": ["yes", "partly", "no"]}, {"type": "boolean"}]}
+    ),
 ]
 DateField = Annotated[
     str,
@@ -210,7 +213,9 @@ class Criterion(_Strict):
     id: Slug = Field(description="Slug naming the criterion.")
     name: Text = Field(description="Short display name.")
     description: Text = Field(description="What a high value means, and whether that is good.")
-    direction: Literal["benefit", "cost"] = Field(description="benefit: more is better; cost: less is better.")
+    direction: Literal["benefit", "cost"] = Field(
+        description="benefit: more is better; cost: less is better."
+    )
     group: Text | None = Field(None, description="One level of value tree, e.g. Security.")
 
 
@@ -225,7 +230,9 @@ FEASIBILITY = Criterion(
     group="Feasibility",
 )
 
-RankingEntry = Annotated[str | list[str], Field(description="A criterion id, or a list of tied ids.")]
+RankingEntry = Annotated[
+    str | list[str], Field(description="A criterion id, or a list of tied ids.")
+]
 
 
 class Profile(_Strict):
@@ -235,7 +242,8 @@ class Profile(_Strict):
     name: Text = Field(description="Display name.")
     description: Text = Field(description="The school of thought it stands for, and who argues it.")
     weights: dict[str, float] | None = Field(
-        None, description="Relative weight per criterion (feasibility included), normalized to sum 1."
+        None,
+        description="Relative weight per criterion (feasibility included), normalized to sum 1.",
     )
     ranking: list[RankingEntry] | None = Field(
         None,
@@ -304,7 +312,9 @@ class Risk(_Strict):
     criterion: Slug = Field(description="A cost criterion.")
     impact: ScaleField = Field(description="1-5, or [low, high] within 1-5.")
     rationale: Text | None = Field(None, description="Why this impact (an analyst's judgement).")
-    assessments: list[RiskAssessment] = Field(min_length=1, description="One per source that speaks to it.")
+    assessments: list[RiskAssessment] = Field(
+        min_length=1, description="One per source that speaks to it."
+    )
 
 
 class PreconditionAssessment(_Strict):

@@ -52,14 +52,20 @@ def to_markdown(columns: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
     def esc(value: Cell) -> str:
         return fmt_cell(value).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| " + " | ".join(esc(c) for c in columns) + " |",
-             "|" + "|".join("---" for _ in columns) + "|"]
+    lines = [
+        "| " + " | ".join(esc(c) for c in columns) + " |",
+        "|" + "|".join("---" for _ in columns) + "|",
+    ]
     lines += ["| " + " | ".join(esc(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
-def print_table(columns: Sequence[str], rows: Sequence[Sequence[Cell]], title: str | None = None,
-                caption: str | None = None) -> None:
+def print_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    title: str | None = None,
+    caption: str | None = None,
+) -> None:
     """Print a rich table to stdout (imported lazily: rich is slow to import)."""
     from rich.console import Console
     from rich.table import Table
@@ -72,8 +78,14 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Cell]], title: s
     Console().print(table)
 
 
-def emit(fmt: str, columns: Sequence[str], rows: Sequence[Sequence[Cell]], *,
-         title: str | None = None, caption: str | None = None) -> None:
+def emit(
+    fmt: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+) -> None:
     """Print a table in a non-JSON format."""
     if fmt == "csv":
         print(to_csv(columns, rows), end="")

@@ -25,7 +25,11 @@ def json_schema(file: str = "option") -> dict[str, Any]:
     profile = defs["Profile"]
     # Exactly one of weights / ranking: the model checks it, the schema says it.
     profile["oneOf"] = [{"required": ["weights"]}, {"required": ["ranking"]}]
-    for kind, model_name in (("Sources", "Source"), ("Criteria", "Criterion"), ("Profiles", "Profile")):
+    for kind, model_name in (
+        ("Sources", "Source"),
+        ("Criteria", "Criterion"),
+        ("Profiles", "Profile"),
+    ):
         defs[f"{kind}File"] = {
             "title": f"{kind.lower()}.yaml",
             "type": "array",

@@ -78,14 +78,18 @@ class _Builder:
             )
         self.doc.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
-            self.loader.flatten_mapping(node)  # resolves `<<` merge keys
+            explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+            self.loader.flatten_mapping(node)  # resolves `<<` merge keys, which come first
+            merged = len(node.value) - explicit
             result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
+            for index, (key_node, value_node) in enumerate(node.value):
                 key = self.loader.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int | float | bool) or key is None:
-                    raise _Abort(self.problem(key_node, "wrong-type", "keys must be plain text", path))
+                    raise _Abort(
+                        self.problem(key_node, "wrong-type", "keys must be plain text", path)
+                    )
                 key = str(key) if not isinstance(key, str) else key
-                if key in result:
+                if key in result and index >= merged and (*path, key) in self.doc.key_positions:
                     raise _Abort(
                         self.problem(
                             key_node,
@@ -94,6 +98,9 @@ class _Builder:
                             (*path, key),
                         )
                     )
+                if index < merged:
+                    result[key] = self.build(value_node, (*path, key))
+                    continue
                 self.doc.key_positions[(*path, key)] = (
                     key_node.start_mark.line + 1,
                     key_node.start_mark.column + 1,
@@ -125,8 +132,14 @@ def read_document(raw: bytes, display: str) -> Document:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise ReadError(
-            Problem(display, line, column, "", "encoding",
-                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+            Problem(
+                display,
+                line,
+                column,
+                "",
+                "encoding",
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            )
         ) from None
     text = text.removeprefix("\ufeff")
     if not text.strip() or all(
