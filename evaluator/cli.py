@@ -197,6 +197,172 @@ def write_atomically(target: Path, text: str) -> None:
         raise
 
 
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option("--profile", "-p", help="Weight profile id (default: the library's first)."),
+]
+MethodOpt = Annotated[
+    str,
+    typer.Option(
+        "--method",
+        "-m",
+        help="weighted-sum, weighted-product, topsis, promethee-ii or vikor (lower Q is better).",
+    ),
+]
+NormalizationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--normalization",
+        help="minmax, sum, linear, vector, offset-minmax or none (default: the method's own).",
+    ),
+]
+WeightOpt = Annotated[
+    list[str] | None,
+    typer.Option("--weight", "-w", help="C=W: set criterion C's relative weight (repeatable)."),
+]
+RankingOpt = Annotated[
+    str | None,
+    typer.Option("--ranking", help="C1,C2+C3,...: rank-order-centroid weights (+ joins a tie)."),
+]
+LensOpt = Annotated[
+    str | None, typer.Option("--lens", help="Score as one source sees the risks and preconditions.")
+]
+AssumeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--assume", help="PRECONDITION=met|failed|P: force a precondition (repeatable)."),
+]
+FeasibilityOpt = Annotated[
+    str,
+    typer.Option(
+        "--feasibility", help="weight: a weighted criterion; expected: benefits x P(preconditions)."
+    ),
+]
+
+
+def run_options(
+    profile: str | None,
+    method: str,
+    normalization: str | None,
+    weight: list[str] | None,
+    ranking: str | None,
+    lens: str | None,
+    assume: list[str] | None,
+    feasibility: str,
+) -> dict[str, Any]:
+    """The keyword arguments of ``evaluate`` from the shared command-line options."""
+    from .evaluation import parse_assume_items
+    from .weights import parse_weight_overrides
+
+    return {
+        "profile": profile,
+        "method": method,
+        "normalization": normalization,
+        "weights": parse_weight_overrides(weight or []),
+        "ranking": ranking,
+        "lens": lens,
+        "assume": parse_assume_items(assume or []),
+        "feasibility": feasibility,
+    }
+
+
+def print_notes(notes: list[str] | tuple[str, ...]) -> None:
+    """Warnings and explanations go to stderr, never into the JSON on stdout."""
+    for note in notes:
+        _err(f"note: {note}")
+
+
+@app.command("score")
+@user_errors
+def score_command(
+    lib: LibArg = "scenarios",
+    profile: ProfileOpt = None,
+    method: MethodOpt = "weighted-sum",
+    normalization: NormalizationOpt = None,
+    weight: WeightOpt = None,
+    ranking: RankingOpt = None,
+    lens: LensOpt = None,
+    assume: AssumeOpt = None,
+    feasibility: FeasibilityOpt = "weight",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Rank the options under one profile and method, with per-criterion contributions."""
+    from .evaluation import evaluate
+    from .output import emit, to_json
+
+    check_format(fmt)
+    result = evaluate(
+        lib,
+        **run_options(profile, method, normalization, weight, ranking, lens, assume, feasibility),
+    )
+    doc = result.to_dict()
+    print_notes(doc["notes"])
+    if fmt == "json":
+        print(to_json(doc))
+        return
+    criteria = list(doc["weights"])
+    has_parts = doc["ranking"] and doc["ranking"][0]["contributions"] is not None
+    columns = ["rank", "option", "score", *(criteria if has_parts else [])]
+    rows = [
+        [
+            r["rank"],
+            r["option"],
+            r["score"],
+            *([r["contributions"][c] for c in criteria] if has_parts else []),
+        ]
+        for r in doc["ranking"]
+    ]
+    direction = "higher is better" if doc["higher_is_better"] else "lower Q is better"
+    weights = ", ".join(f"{c} {w:.3f}" for c, w in doc["weights"].items())
+    caption = (
+        f"profile {doc['profile']}; method {doc['method']} ({direction}); normalization "
+        f"{doc['normalization'] or 'n/a'}; feasibility {doc['feasibility']}"
+        + (f"; lens {doc['lens']}" if doc["lens"] else "")
+        + f"\nweights: {weights}"
+    )
+    emit(fmt, columns, rows, title="Ranking", caption=caption)
+
+
+@app.command("compare")
+@user_errors
+def compare_command(
+    lib: LibArg = "scenarios",
+    profiles: Annotated[str, typer.Option("--profiles", help="all, or P1,P2,...")] = "all",
+    methods: Annotated[str, typer.Option("--methods", help="all, or M1,M2,...")] = "all",
+    lenses: Annotated[
+        bool, typer.Option("--lenses", help="Add one column per source lens.")
+    ] = False,
+    feasibility: FeasibilityOpt = "weight",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Ranks of every option under every profile x method (and source lens), with Kendall's tau."""
+    from .evaluation import compare
+    from .output import emit, to_json
+
+    check_format(fmt)
+
+    def pick(text: str) -> list[str] | None:
+        return None if text == "all" else [p.strip() for p in text.split(",") if p.strip()]
+
+    result = compare(
+        lib, profiles=pick(profiles), methods=pick(methods), lenses=lenses, feasibility=feasibility
+    )
+    doc = result.to_dict()
+    print_notes(doc["notes"])
+    if fmt == "json":
+        print(to_json(doc))
+        return
+    columns = doc["columns"]
+    rows = [[row["option"], *(row["ranks"][c] for c in columns)] for row in doc["rows"]]
+    emit(fmt, ["option", *columns], rows, title="Ranks (1 = best)")
+    if fmt != "csv":
+        labels = [f"[{i + 1}]" for i in range(len(columns))]
+        tau_rows = [
+            [f"[{i + 1}] {a}", *(doc["kendall_tau"][a][b] for b in columns)]
+            for i, a in enumerate(columns)
+        ]
+        emit(fmt, ["Kendall's tau", *labels], tau_rows, title="Rank agreement between columns")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -32,7 +32,8 @@ def fmt_cell(value: Cell, digits: int = 4) -> str:
             return "—"
         if value.is_integer() and abs(value) < 1e6:
             return str(int(value))
-        return f"{value:.{digits}f}"
+        text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+        return text if text not in ("-0", "") else "0"
     return str(value)
 
 

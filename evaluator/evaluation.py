@@ -1,0 +1,471 @@
+"""The Python API: ``evaluate`` and ``compare``. The only place arrays meet pandas labels.
+
+Tables are built only when asked for (``Evaluation.ranking_table`` ...), so the CLI's JSON
+path never imports pandas.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import InputError
+from .library import load_library
+from .model import FEASIBILITY_ID, Library
+from .scoring import (
+    METHOD_IDS,
+    NORMALIZATIONS,
+    NonPositiveEntryError,
+    contributions,
+    get_method,
+    order,
+    rank,
+    resolve_normalization,
+    score,
+)
+from .scoring.evidence import Evidence, LensInfo, compile_evidence
+from .weights import (
+    RankingSpec,
+    apply_overrides,
+    normalize_weights,
+    parse_ranking,
+    profile_weights,
+    ranking_weights,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FloatArray = npt.NDArray[np.float64]
+LibraryLike = Library | str | os.PathLike[str]
+
+
+def as_library(library: LibraryLike) -> Library:
+    """A loaded library, loading it if given a path."""
+    return library if isinstance(library, Library) else load_library(library)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything that fixes one scoring run except the weights' randomness."""
+
+    library: Library
+    profile: str
+    method: str
+    normalization: str | None
+    feasibility: str
+    evidence: Evidence
+    weights: FloatArray
+    options: Mapping[str, Any]
+    assumptions: Mapping[str, float]
+    notes: tuple[str, ...]
+
+    @property
+    def higher_is_better(self) -> bool:
+        """False for VIKOR, whose Q is lower-is-better."""
+        return get_method(self.method).higher_is_better
+
+    def score_stack(self, matrices: FloatArray, weights: FloatArray) -> FloatArray:
+        """Batched scores (k x m) with this run's method, normalization and options."""
+        return score(
+            matrices, weights, self.evidence.types, self.method, self.normalization, **self.options
+        )
+
+
+def prepare(
+    library: LibraryLike,
+    *,
+    profile: str | None = None,
+    method: str = "weighted-sum",
+    normalization: str | None = None,
+    weights: Mapping[str, float] | None = None,
+    ranking: str | RankingSpec | None = None,
+    lens: str | None = None,
+    assume: Mapping[str, str | float] | None = None,
+    feasibility: str = "weight",
+    **method_options: Any,
+) -> Setup:
+    """Resolve every option into a :class:`Setup`; user errors name the known choices."""
+    lib = as_library(library)
+    notes: list[str] = []
+    if method not in METHOD_IDS:
+        raise InputError(f"unknown method '{method}'; methods are: {', '.join(METHOD_IDS)}")
+    if normalization is not None and normalization not in NORMALIZATIONS:
+        raise InputError(
+            f"unknown normalization '{normalization}'; "
+            f"normalizations are: {', '.join(NORMALIZATIONS)}"
+        )
+    if feasibility not in ("weight", "expected"):
+        raise InputError(f"unknown feasibility mode '{feasibility}'; use weight or expected")
+    profile_id = profile or lib.profiles[0].id
+    try:
+        chosen = lib.profile(profile_id)
+    except KeyError:
+        known = ", ".join(p.id for p in lib.profiles)
+        raise InputError(f"unknown profile '{profile_id}'; profiles are: {known}") from None
+    if lens is not None and lens not in {s.id for s in lib.sources}:
+        known = ", ".join(s.id for s in lib.sources)
+        raise InputError(f"unknown source '{lens}' for --lens; sources are: {known}")
+    forced = parse_assumptions(lib, assume or {})
+    ids = [c.id for c in lib.all_criteria]
+    if ranking is not None:
+        spec = parse_ranking(ranking) if isinstance(ranking, str) else ranking
+        w = ranking_weights(spec, ids)
+    else:
+        w = profile_weights(chosen, ids)
+    if weights:
+        w = apply_overrides(w, weights, ids)
+    if feasibility == "expected":
+        w = w.copy()
+        w[ids.index(FEASIBILITY_ID)] = 0.0
+        w = normalize_weights(w, "weights without feasibility")
+        notes.append(
+            "feasibility expected: benefits scaled by the probability that all "
+            "preconditions hold; feasibility weight set to 0, others renormalized"
+        )
+    evidence = compile_evidence(lib, lens=lens, assume=forced, feasibility=feasibility)
+    matrix = evidence.point_matrix()
+    try:
+        used, reason = resolve_normalization(matrix, evidence.types, method, normalization)
+    except NonPositiveEntryError as exc:
+        name = ids[exc.criterion_index]
+        raise InputError(
+            f"--normalization {normalization}: criterion '{name}' has a zero or negative value, "
+            f"which {normalization} cannot take; use --normalization offset-minmax"
+        ) from None
+    if reason:
+        notes.append(_name_columns(reason, ids))
+    return Setup(
+        lib,
+        profile_id,
+        method,
+        used,
+        feasibility,
+        evidence,
+        w,
+        dict(method_options),
+        forced,
+        tuple(notes),
+    )
+
+
+def _name_columns(reason: str, ids: Sequence[str]) -> str:
+    """Replace 'criterion column 3' in a kernel message with the criterion's id."""
+    import re
+
+    def named(match: re.Match[str]) -> str:
+        cols = [ids[int(j)] for j in re.findall(r"\d+", match.group(2))]
+        return f"criterion {', '.join(repr(c) for c in cols)} {match.group(3)}"
+
+    return re.sub(r"criterion (columns?) ([\d, ]+?) (holds?)", named, reason)
+
+
+def parse_assumptions(library: Library, assume: Mapping[str, str | float]) -> dict[str, float]:
+    """``{"pc": "met"|"failed"|0.7}`` -> forced probabilities; unknown ids name the known."""
+    known = {p.id for o in library.options for p in o.preconditions}
+    out: dict[str, float] = {}
+    for name, value in assume.items():
+        if name not in known:
+            raise InputError(
+                f"--assume: unknown precondition '{name}'; "
+                f"preconditions are: {', '.join(sorted(known))}"
+            )
+        if value == "met":
+            out[name] = 1.0
+        elif value == "failed":
+            out[name] = 0.0
+        else:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise InputError(
+                    f"--assume {name}={value}: use met, failed or a probability"
+                ) from None
+            if not (math.isfinite(number) and 0.0 <= number <= 1.0):
+                raise InputError(f"--assume {name}={value}: a probability must be in [0, 1]")
+            out[name] = number
+    return out
+
+
+def parse_assume_items(items: Sequence[str]) -> dict[str, str]:
+    """``["pc=met", ...]`` -> ``{"pc": "met"}`` (values checked by :func:`parse_assumptions`)."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InputError(f"--assume '{item}': expected PRECONDITION=met|failed|PROBABILITY")
+        out[name.strip()] = value.strip()
+    return out
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One scored run: arrays, and labelled tables on demand."""
+
+    setup: Setup
+    matrix: FloatArray
+    scores: FloatArray
+    ranks: FloatArray
+    order: npt.NDArray[np.intp]
+    contributions: FloatArray | None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def library(self) -> Library:
+        """The library scored."""
+        return self.setup.library
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        """Option ids in library order (rows of every array)."""
+        return self.setup.evidence.option_ids
+
+    @property
+    def criterion_ids(self) -> tuple[str, ...]:
+        """Criterion ids, feasibility last (columns of every matrix)."""
+        return self.setup.evidence.criterion_ids
+
+    @property
+    def weights(self) -> FloatArray:
+        """The normalized weight vector used."""
+        return self.setup.weights
+
+    @property
+    def lens(self) -> LensInfo | None:
+        """What the source lens changed, if one was applied."""
+        return self.setup.evidence.lens
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``evaluator score --format json`` document (DESIGN.md section 7)."""
+        s = self.setup
+        titles = {o.id: o.title for o in s.library.options}
+        silent = set(self.lens.options_not_discussed) if self.lens else set()
+        rows = []
+        for i in self.order:
+            option = self.option_ids[i]
+            row: dict[str, Any] = {
+                "option": option,
+                "title": titles[option],
+                "rank": json_number(self.ranks[i]),
+                "score": float(self.scores[i]),
+                "contributions": None
+                if self.contributions is None
+                else {
+                    c: float(v)
+                    for c, v in zip(self.criterion_ids, self.contributions[i], strict=True)
+                },
+            }
+            if self.lens:
+                row["discussed_by_lens"] = option not in silent
+            rows.append(row)
+        return {
+            "profile": s.profile,
+            "method": s.method,
+            "lens": self.lens.source if self.lens else None,
+            "weights": {c: float(w) for c, w in zip(self.criterion_ids, s.weights, strict=True)},
+            "ranking": rows,
+            "normalization": s.normalization,
+            "feasibility": s.feasibility,
+            "higher_is_better": s.higher_is_better,
+            "assumptions": dict(s.assumptions),
+            "not_assessed_by_lens": list(self.lens.not_assessed) if self.lens else [],
+            "notes": list(self.notes),
+        }
+
+    @cached_property
+    def ranking_table(self) -> pd.DataFrame:
+        """Options in rank order: rank, score, title."""
+        import pandas as pd
+
+        titles = {o.id: o.title for o in self.library.options}
+        idx = [self.option_ids[i] for i in self.order]
+        return pd.DataFrame(
+            {
+                "rank": [self.ranks[i] for i in self.order],
+                "score": [self.scores[i] for i in self.order],
+                "title": [titles[o] for o in idx],
+            },
+            index=pd.Index(idx, name="option"),
+        )
+
+    @cached_property
+    def matrix_table(self) -> pd.DataFrame:
+        """The unweighted performance matrix, options x criteria."""
+        return self._frame(self.matrix)
+
+    @cached_property
+    def normalized_table(self) -> pd.DataFrame | None:
+        """The normalized matrix the method aggregated (None for PROMETHEE II and VIKOR)."""
+        if self.setup.normalization is None:
+            return None
+        from .scoring import normalize
+
+        return self._frame(
+            normalize(self.matrix, self.setup.evidence.types, self.setup.normalization)
+        )
+
+    @cached_property
+    def contributions_table(self) -> pd.DataFrame | None:
+        """Per-criterion contributions (weighted sum: w r; weighted product: w ln r)."""
+        return None if self.contributions is None else self._frame(self.contributions)
+
+    def _frame(self, values: FloatArray) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(
+            values,
+            index=pd.Index(self.option_ids, name="option"),
+            columns=pd.Index(self.criterion_ids, name="criterion"),
+        )
+
+
+def json_number(value: float) -> int | float:
+    """An integral float as int (rank 2, not 2.0); otherwise the float."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def score_setup(setup: Setup, weights: FloatArray | None = None) -> Evaluation:
+    """Score a prepared run (optionally with other weights, as the sliders do)."""
+    w = setup.weights if weights is None else weights
+    matrix = setup.evidence.point_matrix()
+    scores = setup.score_stack(matrix, w)
+    hib = setup.higher_is_better
+    contrib = contributions(setup.method, matrix, w, setup.evidence.types, setup.normalization)
+    return Evaluation(
+        setup=setup,
+        matrix=matrix,
+        scores=scores,
+        ranks=rank(scores, higher_is_better=hib),
+        order=order(scores, setup.evidence.option_ids, higher_is_better=hib),
+        contributions=contrib,
+        notes=setup.notes,
+    )
+
+
+def evaluate(library: LibraryLike, **kwargs: Any) -> Evaluation:
+    """Score a library: ``evaluate(lib, profile=..., method=..., weights=..., lens=...,
+    assume=..., feasibility=..., normalization=..., ranking=...)``.
+
+    ``weights`` maps criteria to relative weights set against the profile's normalized
+    vector (DESIGN.md section 7); ``assume`` maps precondition ids to met, failed or a
+    probability. Raises ``InputError`` naming the known choices for anything unknown.
+    """
+    return score_setup(prepare(library, **kwargs))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Ranks of every option under several profile x method (and lens) columns."""
+
+    columns: tuple[str, ...]
+    option_ids: tuple[str, ...]
+    ranks: FloatArray  # options x columns
+    tau: FloatArray  # columns x columns, NaN where undefined
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``evaluator compare --format json`` document."""
+        return {
+            "columns": list(self.columns),
+            "rows": [
+                {
+                    "option": o,
+                    "ranks": {c: json_number(r) for c, r in zip(self.columns, row, strict=True)},
+                }
+                for o, row in zip(self.option_ids, self.ranks, strict=True)
+            ],
+            "kendall_tau": {
+                a: {
+                    b: None if math.isnan(t) else float(t)
+                    for b, t in zip(self.columns, row, strict=True)
+                }
+                for a, row in zip(self.columns, self.tau, strict=True)
+            },
+            "notes": list(self.notes),
+        }
+
+
+def compare(
+    library: LibraryLike,
+    *,
+    profiles: Sequence[str] | None = None,
+    methods: Sequence[str] | None = None,
+    lenses: bool = False,
+    **common: Any,
+) -> Comparison:
+    """Rank under every profile x method (default: all), plus each source's lens."""
+    lib = as_library(library)
+    profile_ids = list(profiles) if profiles else [p.id for p in lib.profiles]
+    method_ids = list(methods) if methods else list(METHOD_IDS)
+    normalization = common.pop("normalization", None)
+    columns: list[str] = []
+    ranks: list[FloatArray] = []
+    notes: list[str] = []
+    for profile in profile_ids:
+        for method in method_ids:
+            norm = normalization if get_method_or_error(method).takes_normalization else None
+            run = evaluate(lib, profile=profile, method=method, normalization=norm, **common)
+            columns.append(f"{profile}:{method}")
+            ranks.append(run.ranks)
+            notes.extend(f"{profile}:{method}: {n}" for n in run.notes)
+    if lenses:
+        default_method = method_ids[0] if methods else "weighted-sum"
+        for source in lib.sources:
+            run = evaluate(
+                lib,
+                profile=profile_ids[0] if profiles else None,
+                method=default_method,
+                lens=source.id,
+                **common,
+            )
+            columns.append(f"lens:{source.id}")
+            ranks.append(run.ranks)
+            silent = run.lens.options_not_discussed if run.lens else ()
+            if silent:
+                notes.append(f"lens:{source.id}: does not discuss {', '.join(silent)}")
+    matrix = np.column_stack(ranks)
+    return Comparison(
+        tuple(columns),
+        tuple(o.id for o in lib.options),
+        matrix,
+        kendall_tau_matrix(matrix),
+        tuple(dict.fromkeys(notes)),
+    )
+
+
+def get_method_or_error(method: str) -> Any:
+    """The registry entry; unknown ids are user errors naming the known ones."""
+    if method not in METHOD_IDS:
+        raise InputError(f"unknown method '{method}'; methods are: {', '.join(METHOD_IDS)}")
+    return get_method(method)
+
+
+def kendall_tau_b(x: FloatArray, y: FloatArray) -> float:
+    """Kendall's tau-b between two rankings (ties allowed); NaN if either is constant.
+
+    tau_b = (C - D) / sqrt((n0 - n1)(n0 - n2)), n0 = n(n-1)/2, n1 and n2 the tied pairs
+    in x and y (Kendall 1945).
+    """
+    i, j = np.triu_indices(len(x), k=1)
+    sx, sy = np.sign(x[i] - x[j]), np.sign(y[i] - y[j])
+    n0 = len(i)
+    n1, n2 = int(np.sum(sx == 0)), int(np.sum(sy == 0))
+    denominator = math.sqrt((n0 - n1) * (n0 - n2))
+    return float(np.sum(sx * sy) / denominator) if denominator else math.nan
+
+
+def kendall_tau_matrix(ranks: FloatArray) -> FloatArray:
+    """Pairwise tau-b between the columns of an options x columns rank matrix."""
+    c = ranks.shape[1]
+    out = np.empty((c, c))
+    for a in range(c):
+        for b in range(c):
+            out[a, b] = kendall_tau_b(ranks[:, a], ranks[:, b])
+    return out
