@@ -363,6 +363,217 @@ def compare_command(
         emit(fmt, ["Kendall's tau", *labels], tau_rows, title="Rank agreement between columns")
 
 
+class LazyProgress:
+    """A rich progress bar on stderr that appears only after ~1 s, and only on a terminal."""
+
+    def __init__(self, quiet: bool, description: str = "Monte Carlo") -> None:
+        import time
+
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.start = time.monotonic()
+        self.description = description
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < 1.0:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                "{task.completed:,}/{task.total:,} draws",
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.description, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        """Stop the bar (if it ever started)."""
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command("sensitivity")
+@user_errors
+def sensitivity_command(
+    lib: LibArg = "scenarios",
+    profile: ProfileOpt = None,
+    method: MethodOpt = "weighted-sum",
+    normalization: NormalizationOpt = None,
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo draws.")] = 20_000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed (results depend on it only).")
+    ] = 0,
+    no_uncertainty: Annotated[
+        bool, typer.Option("--no-uncertainty", help="Sample weights only, not the judgements.")
+    ] = False,
+    weights_model: Annotated[
+        str, typer.Option("--weights", help="dirichlet (around the profile) or uniform.")
+    ] = "dirichlet",
+    concentration: Annotated[
+        float, typer.Option("--concentration", help="Dirichlet concentration (higher = tighter).")
+    ] = 20.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    weight: WeightOpt = None,
+    ranking: RankingOpt = None,
+    lens: LensOpt = None,
+    assume: AssumeOpt = None,
+    feasibility: FeasibilityOpt = "weight",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Stability intervals, tornado, precondition what-ifs and SMAA-2 rank acceptability."""
+    from .output import emit, to_json
+    from .robustness import analyse_sensitivity
+
+    check_format(fmt)
+    progress = LazyProgress(quiet)
+    try:
+        result = analyse_sensitivity(
+            lib,
+            samples=samples,
+            seed=seed,
+            uncertainty=not no_uncertainty,
+            weights_model=weights_model,
+            concentration=concentration,
+            progress=progress,
+            **run_options(
+                profile, method, normalization, weight, ranking, lens, assume, feasibility
+            ),
+        )
+    finally:
+        progress.close()
+    doc = result.to_dict()
+    print_notes(doc["notes"])
+    if fmt == "json":
+        print(to_json(doc))
+        return
+    sep = "" if fmt == "table" else "\n"
+    stab = doc["stability"]
+    emit(
+        fmt,
+        ["criterion", "weight", "low", "high", "rival below", "rival above", "exact"],
+        [
+            [c, v["weight"], v["low"], v["high"], v["low_rival"], v["high_rival"], str(v["exact"])]
+            for c, v in stab.items()
+        ],
+        title=f"Weight stability: {doc['winner']} stays first while each weight is in [low, high]",
+    )
+    print(sep, end="")
+    options = list(doc["p_best"])
+    emit(
+        fmt,
+        ["option", "P(best)", "SE", "confidence", *[f"rank {r + 1}" for r in range(len(options))]],
+        [
+            [
+                o,
+                doc["p_best"][o],
+                doc["p_best_se"][o],
+                doc["confidence"][o],
+                *doc["rank_acceptability"][o],
+            ]
+            for o in sorted(options, key=lambda o: -doc["p_best"][o])
+        ],
+        title=f"SMAA-2 rank acceptability ({doc['samples']:,} draws, seed {doc['seed']})",
+    )
+    print(sep, end="")
+    emit(
+        fmt,
+        ["criterion", "low weight", "high weight", "swing"],
+        [[t["criterion"], t["low_weight"], t["high_weight"], t["swing"]] for t in doc["tornado"]],
+        title="Tornado (widest swing first)",
+    )
+    print(sep, end="")
+    emit(
+        fmt,
+        [
+            "precondition",
+            "option",
+            "likelihood",
+            "winner if met",
+            "winner if failed",
+            "changes winner",
+        ],
+        [
+            [
+                w["precondition"],
+                w["option"],
+                w["likelihood"],
+                w["winner_if_met"],
+                w["winner_if_failed"],
+                str(w["changes_winner"]),
+            ]
+            for w in doc["what_ifs"]
+        ],
+        title="Precondition what-ifs",
+    )
+
+
+@app.command("report")
+@user_errors
+def report_command(
+    lib: LibArg = "scenarios",
+    out: Annotated[
+        str | None,
+        typer.Option("--out", "-o", help="Output file (default reports/<lib>-<profile>.html)."),
+    ] = None,
+    profile: ProfileOpt = None,
+    method: MethodOpt = "weighted-sum",
+    normalization: NormalizationOpt = None,
+    feasibility: FeasibilityOpt = "weight",
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo draws.")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Write one self-contained HTML comparison report and print its path."""
+    from .evaluation import as_library
+    from .report import build_report, default_report_path, write_report
+
+    library = as_library(lib)
+    profile_id = profile or library.profiles[0].id
+    progress = LazyProgress(quiet)
+    try:
+        html = build_report(
+            library,
+            profile=profile_id,
+            method=method,
+            normalization=normalization,
+            feasibility=feasibility,
+            samples=samples,
+            seed=seed,
+            generated_at=generation_time(),
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    target = out or default_report_path(lib, profile_id)
+    write_report(target, html)
+    print(target)
+
+
+def generation_time() -> Any:
+    """Now (UTC), or SOURCE_DATE_EPOCH when set, so two runs can give identical bytes."""
+    import datetime as dt
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except ValueError:
+            raise InputError(f"SOURCE_DATE_EPOCH must be an integer (got {epoch!r})") from None
+    return dt.datetime.now(tz=dt.UTC)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
