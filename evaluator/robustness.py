@@ -129,9 +129,7 @@ def what_ifs(setup: Setup, base: Evaluation) -> list[WhatIf]:
             strict=True,
         )
     )
-    owners = {
-        p.id: o.id for o in setup.library.options for p in o.preconditions
-    }
+    owners = {p.id: o.id for o in setup.library.options for p in o.preconditions}
     for pre_id in setup.evidence.precondition_ids:
         results = {}
         for state, value in (("met", 1.0), ("failed", 0.0)):
@@ -143,8 +141,16 @@ def what_ifs(setup: Setup, base: Evaluation) -> list[WhatIf]:
                 feasibility=setup.feasibility,
             )
             variant = Setup(
-                setup.library, setup.profile, setup.method, setup.normalization,
-                setup.feasibility, evidence, setup.weights, setup.options, forced, setup.notes,
+                setup.library,
+                setup.profile,
+                setup.method,
+                setup.normalization,
+                setup.feasibility,
+                evidence,
+                setup.weights,
+                setup.options,
+                forced,
+                setup.notes,
             )
             results[state] = score_setup(variant)
         option = owners[pre_id]

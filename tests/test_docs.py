@@ -37,7 +37,9 @@ def test_every_verb_is_documented_and_has_help(verb: str) -> None:
 
 def example_lines() -> list[str]:
     blocks = re.findall(r"```bash\n(.*?)```", README, re.S)[1:]  # skip the install block
-    return [line for block in blocks for line in block.splitlines() if line.startswith("evaluator ")]
+    return [
+        line for block in blocks for line in block.splitlines() if line.startswith("evaluator ")
+    ]
 
 
 @pytest.mark.skipif(not (SCENARIOS / "sources.yaml").exists(), reason="scenarios/ not present")

@@ -1,0 +1,55 @@
+"""Robustness analysis: weight stability intervals, tornado and SMAA-2 (DESIGN.md section 5).
+
+Pure numpy over arrays and ids. Every function takes the scoring method as a batched
+``score_fn(matrix, weights_stack) -> k x m`` plus ``higher_is_better``, so it works with any
+kernel of ``evaluator.scoring`` without importing it.
+"""
+
+from __future__ import annotations
+
+from .smaa import (
+    BLOCK_SIZE,
+    DirichletWeights,
+    DrawMatrices,
+    Progress,
+    SMAAResult,
+    UniformWeights,
+    WeightSampler,
+    block_seed,
+    confidence_block_seed,
+    run_smaa,
+)
+from .stability import (
+    TIE_RTOL,
+    RankingStabilityInterval,
+    ScoreFn,
+    StabilityInterval,
+    ranking_stability_intervals_additive,
+    rescaled_weights,
+    stability_intervals_additive,
+    stability_intervals_numeric,
+)
+from .tornado import TornadoItem, tornado
+
+__all__ = [
+    "BLOCK_SIZE",
+    "TIE_RTOL",
+    "DirichletWeights",
+    "DrawMatrices",
+    "Progress",
+    "RankingStabilityInterval",
+    "SMAAResult",
+    "ScoreFn",
+    "StabilityInterval",
+    "TornadoItem",
+    "UniformWeights",
+    "WeightSampler",
+    "block_seed",
+    "confidence_block_seed",
+    "ranking_stability_intervals_additive",
+    "rescaled_weights",
+    "run_smaa",
+    "stability_intervals_additive",
+    "stability_intervals_numeric",
+    "tornado",
+]

@@ -1,0 +1,384 @@
+"""SMAA-2 by Monte Carlo: rank acceptability, central weights, confidence factors.
+
+Each draw samples a weight vector (and, optionally, a performance matrix), scores every option
+with a batched kernel and ranks them; exact ties are broken by option id, so every row and every
+column of the rank acceptability matrix sums to 1. From the counts: rank acceptability
+``b_a^r``, first-rank acceptability ``p_best = b_a^1``, central weights ``E[w | a first]``,
+standard errors ``sqrt(b (1 - b) / K)``, optional pairwise winning indices ``c_ac``, and
+confidence factors from a second pass at each option's central weights (notes/analysis.md
+section 5.4).
+
+**Reproducibility (DESIGN.md section 5, contract).** Results depend on the seed and the number
+of draws only. Draws come in fixed blocks of ``BLOCK_SIZE``; block ``b`` draws its weights and
+then its matrices from ``default_rng(SeedSequence(seed).spawn(...)[b])`` (a spawned child
+depends only on its index, so this is the same stream whatever the number of blocks), the
+last block drawing only what is left. Per-block results are added in block order, so
+``chunk_blocks`` (how many blocks one vectorised ``score_fn`` call evaluates) never changes a
+number, provided ``score_fn`` scores each draw independently of the others in its batch (true
+of the evaluator's kernels). The confidence pass draws block ``b``'s matrices from the first
+child of block ``b``'s sequence. Memory is bounded by one chunk, whatever ``n_samples``.
+
+References: Lahdelma & Salminen (2001), "SMAA-2: Stochastic multicriteria acceptability
+analysis for group decision making", Operations Research 49(3); Tervonen & Lahdelma (2007),
+"Implementing stochastic multicriteria acceptability analysis", EJOR 178(2).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from .stability import (
+    FloatArray,
+    IntArray,
+    ScoreFn,
+    check_weights,
+    id_tie_rank,
+    is_top,
+    oriented_scores,
+)
+
+BLOCK_SIZE: Final = 10_000
+"""Draws per block. Part of the reproducibility contract: changing it changes the numbers."""
+
+DrawMatrices = Callable[[np.random.Generator, int], FloatArray]
+"""``draw_matrices(rng, k) -> k x m x n`` performance matrices, drawn from ``rng`` only."""
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``, called after each chunk; ``total`` counts both passes."""
+
+
+class WeightSampler(Protocol):
+    """Draws weight vectors on the simplex."""
+
+    @property
+    def n_criteria(self) -> int:
+        """Length of each weight vector."""
+        ...
+
+    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """``size x n`` weight vectors, each summing to 1, drawn from ``rng`` only."""
+        ...
+
+
+@dataclass(frozen=True)
+class DirichletWeights:
+    """Dirichlet(``concentration * profile``): mean ``profile``, Var ``w(1 - w)/(kappa + 1)``.
+
+    Criteria whose profile weight is 0 stay at exactly 0 in every draw, and the others follow
+    Dirichlet(``kappa * w0``) over the positive entries. Why: Dirichlet needs every alpha > 0,
+    and a zero weight states that the criterion does not count, which sampling should keep.
+    """
+
+    profile: tuple[float, ...]
+    concentration: float = 20.0
+
+    def __post_init__(self) -> None:
+        w = check_weights(self.profile)
+        object.__setattr__(self, "profile", tuple(float(x) for x in w))
+        kappa = float(self.concentration)
+        if not (np.isfinite(kappa) and kappa > 0):
+            raise ValueError(f"concentration must be positive and finite, got {kappa}")
+        object.__setattr__(self, "concentration", kappa)
+
+    @property
+    def n_criteria(self) -> int:
+        """Number of criteria."""
+        return len(self.profile)
+
+    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """``size x n`` draws."""
+        w0 = np.asarray(self.profile)
+        positive = w0 > 0
+        if positive.sum() == 1:  # a point mass; numpy's dirichlet may return 1 - 1e-16
+            return np.tile(positive.astype(np.float64), (size, 1))
+        draws = rng.dirichlet(self.concentration * w0[positive], size)
+        if positive.all():
+            return draws
+        out = np.zeros((size, w0.size))
+        out[:, positive] = draws
+        return out
+
+
+@dataclass(frozen=True)
+class UniformWeights:
+    """Uniform on the simplex, Dirichlet(1, ..., 1): no preference assumed."""
+
+    n_criteria: int
+
+    def __post_init__(self) -> None:
+        if self.n_criteria < 1:
+            raise ValueError(f"need at least one criterion, got {self.n_criteria}")
+
+    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """``size x n`` draws."""
+        return rng.dirichlet(np.ones(self.n_criteria), size)
+
+
+@dataclass(frozen=True, eq=False)
+class SMAAResult:
+    """SMAA-2 indices; rows follow ``options``, NaN where an option is never first.
+
+    ``rank_acceptability[a, r]`` is the share of draws with option ``a`` at rank ``r + 1``.
+    ``confidence_samples`` is 0 when the matrix is fixed: confidence is then deterministic
+    (0 or 1). ``pairwise_winning[a, c]`` is the share of draws with ``a`` ranked above ``c``
+    (computed only on request).
+    """
+
+    options: tuple[str, ...]
+    samples: int
+    seed: int
+    rank_acceptability: FloatArray
+    rank_acceptability_se: FloatArray
+    central_weights: FloatArray
+    confidence: FloatArray
+    confidence_samples: int
+    pairwise_winning: FloatArray | None = None
+
+    @property
+    def p_best(self) -> FloatArray:
+        """First-rank acceptability ``b_a^1``."""
+        return self.rank_acceptability[:, 0]
+
+    @property
+    def p_best_se(self) -> FloatArray:
+        """Monte Carlo standard error of ``p_best``."""
+        return self.rank_acceptability_se[:, 0]
+
+    def to_dict(self, criteria: Sequence[str]) -> dict[str, object]:
+        """The SMAA keys of the ``sensitivity`` JSON (DESIGN.md section 7); never best = None."""
+
+        def maybe(x: float) -> float | None:
+            return None if np.isnan(x) else float(x)
+
+        out: dict[str, object] = {
+            "samples": self.samples,
+            "seed": self.seed,
+            "rank_acceptability": {
+                o: [float(x) for x in row]
+                for o, row in zip(self.options, self.rank_acceptability, strict=True)
+            },
+            "p_best": {o: float(p) for o, p in zip(self.options, self.p_best, strict=True)},
+            "p_best_se": {o: float(s) for o, s in zip(self.options, self.p_best_se, strict=True)},
+            "central_weights": {
+                o: None
+                if np.isnan(row).any()
+                else {c: float(w) for c, w in zip(criteria, row, strict=True)}
+                for o, row in zip(self.options, self.central_weights, strict=True)
+            },
+            "confidence": {
+                o: maybe(float(p)) for o, p in zip(self.options, self.confidence, strict=True)
+            },
+        }
+        if self.pairwise_winning is not None:
+            out["pairwise_winning"] = {
+                a: {c: float(p) for c, p in zip(self.options, row, strict=True) if c != a}
+                for a, row in zip(self.options, self.pairwise_winning, strict=True)
+            }
+        return out
+
+
+def block_seed(seed: int, block: int) -> np.random.SeedSequence:
+    """Seed of main-pass block ``block``: ``SeedSequence(seed).spawn(n)[block]`` for any n."""
+    return np.random.SeedSequence(seed, spawn_key=(block,))
+
+
+def confidence_block_seed(seed: int, block: int) -> np.random.SeedSequence:
+    """Seed of confidence-pass block ``block``: ``block_seed(seed, block).spawn(1)[0]``."""
+    return np.random.SeedSequence(seed, spawn_key=(block, 0))
+
+
+def _block_sizes(n_samples: int) -> list[int]:
+    full, rest = divmod(n_samples, BLOCK_SIZE)
+    return [BLOCK_SIZE] * full + ([rest] if rest else [])
+
+
+def _chunks(sizes: list[int], chunk_blocks: int) -> list[range]:
+    return [range(i, min(i + chunk_blocks, len(sizes))) for i in range(0, len(sizes), chunk_blocks)]
+
+
+def _draw(
+    draw_matrices: DrawMatrices, rng: np.random.Generator, size: int, m: int, n: int
+) -> FloatArray:
+    mats = np.asarray(draw_matrices(rng, size), dtype=np.float64)
+    if mats.shape != (size, m, n):
+        raise ValueError(f"draw_matrices returned shape {mats.shape}, expected {(size, m, n)}")
+    return mats
+
+
+def _join(parts: list[FloatArray]) -> FloatArray:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _rank_order(scores: FloatArray, id_order: IntArray | None) -> IntArray:
+    """``k x m``: the option at each rank (best first), exact ties in id order."""
+    if id_order is None:  # options already in id order
+        return np.argsort(-scores, axis=1, kind="stable")
+    return id_order[np.argsort(-scores[:, id_order], axis=1, kind="stable")]
+
+
+class _Tally:
+    """Per-block sums, added in block order (integer counts and weight sums)."""
+
+    def __init__(self, m: int, n: int, pairwise: bool) -> None:
+        self.m = m
+        self.rank_counts = np.zeros((m, m), dtype=np.int64)
+        self.first_weight_sums = np.zeros((m, n))
+        self.pair_counts = np.zeros((m, m), dtype=np.int64) if pairwise else None
+        self._cells = np.arange(m)
+
+    def add_block(self, order: IntArray, weights: FloatArray) -> None:
+        m = self.m
+        flat = (order * m + self._cells).ravel()
+        self.rank_counts += np.bincount(flat, minlength=m * m).reshape(m, m)
+        first = order[:, 0]
+        block_sums = np.stack(
+            [np.bincount(first, weights=col, minlength=m) for col in weights.T], axis=1
+        )
+        self.first_weight_sums += block_sums
+        if self.pair_counts is not None:
+            pos = np.empty_like(order)
+            np.put_along_axis(pos, order, np.broadcast_to(self._cells, order.shape), axis=1)
+            self.pair_counts += (pos[:, :, None] < pos[:, None, :]).sum(axis=0)
+
+
+def _integer(value: int, name: str, minimum: int) -> int:
+    """``value`` as a plain int (numpy integers accepted), or ``ValueError``."""
+    try:
+        number = operator.index(value)
+    except TypeError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+    if isinstance(value, bool) or number < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return number
+
+
+def run_smaa(
+    score_fn: ScoreFn,
+    weights: WeightSampler,
+    options: Sequence[str],
+    *,
+    n_samples: int,
+    seed: int,
+    matrix: npt.ArrayLike | None = None,
+    draw_matrices: DrawMatrices | None = None,
+    higher_is_better: bool = True,
+    progress: Progress | None = None,
+    chunk_blocks: int = 1,
+    pairwise: bool = False,
+    confidence: bool = True,
+) -> SMAAResult:
+    """Run SMAA-2 over ``n_samples`` draws (Lahdelma & Salminen 2001; notes section 5.4).
+
+    Give either a fixed ``matrix`` (``m x n``) or ``draw_matrices``. ``score_fn`` is a batched
+    kernel (``k x n`` weights against an ``m x n`` matrix or ``k x m x n`` stack, giving
+    ``k x m``); ``higher_is_better=False`` for methods such as VIKOR. The confidence factor of
+    an option is the share of fresh matrix draws in which, at its central weights, no other
+    option scores higher by more than the tie tolerance (JSMAA's rule; Tervonen & Lahdelma
+    2007); for a fixed matrix it is computed once and is 0 or 1. ``chunk_blocks`` trades memory
+    for speed and never changes a result; ``confidence=False`` skips the confidence pass
+    (confidence then NaN). A ``KeyboardInterrupt`` propagates unchanged; nothing outside this
+    call is modified, and results are built only once every draw is counted.
+    """
+    m, n = len(options), weights.n_criteria
+    if m < 1 or len(set(options)) != m:
+        raise ValueError("options must be a non-empty sequence of distinct ids")
+    n_samples, seed = _integer(n_samples, "n_samples", 1), _integer(seed, "seed", 0)
+    if chunk_blocks < 1:
+        raise ValueError(f"chunk_blocks must be >= 1, got {chunk_blocks}")
+    if (matrix is None) == (draw_matrices is None):
+        raise ValueError("give exactly one of matrix (fixed) and draw_matrices (sampled)")
+    fixed = None
+    if matrix is not None:
+        fixed = np.asarray(matrix, dtype=np.float64)
+        if fixed.shape != (m, n):
+            raise ValueError(f"matrix must be {m} x {n} (options x criteria), got {fixed.shape}")
+
+    tie_rank = id_tie_rank(options)
+    id_order = None if np.array_equal(tie_rank, np.arange(m)) else np.argsort(tie_rank)
+    sizes = _block_sizes(n_samples)
+    chunks = _chunks(sizes, chunk_blocks)
+    total = n_samples * (2 if confidence and draw_matrices is not None else 1)
+    done = 0
+
+    tally = _Tally(m, n, pairwise)
+    for blocks in chunks:
+        w_parts, m_parts = [], []
+        for b in blocks:
+            rng = np.random.default_rng(block_seed(seed, b))
+            w = np.asarray(weights.sample(rng, sizes[b]), dtype=np.float64)
+            if w.shape != (sizes[b], n):
+                raise ValueError(f"weight sampler returned {w.shape}, expected {(sizes[b], n)}")
+            w_parts.append(w)
+            if draw_matrices is not None:
+                m_parts.append(_draw(draw_matrices, rng, sizes[b], m, n))
+        w_chunk = _join(w_parts)
+        mats = fixed if fixed is not None else _join(m_parts)
+        order = _rank_order(oriented_scores(score_fn, mats, w_chunk, higher_is_better), id_order)
+        start = 0
+        for b in blocks:
+            stop = start + sizes[b]
+            tally.add_block(order[start:stop], w_chunk[start:stop])
+            start = stop
+        done += start
+        if progress is not None:
+            progress(done, total)
+
+    acceptability = tally.rank_counts / n_samples
+    first = tally.rank_counts[:, 0]
+    central = np.full((m, n), np.nan)
+    best = np.flatnonzero(first > 0).tolist()
+    central[best] = tally.first_weight_sums[best] / first[best][:, None]
+
+    conf = np.full(m, np.nan)
+    conf_samples = 0
+    if confidence and best and fixed is not None:
+        at_central = oriented_scores(score_fn, fixed, central[best], higher_is_better)
+        conf[best] = [float(is_top(at_central[i], a)) for i, a in enumerate(best)]
+    elif confidence and best and draw_matrices is not None:
+        hits = np.zeros(m, dtype=np.int64)
+        for blocks in chunks:
+            mats = _join(
+                [
+                    _draw(
+                        draw_matrices,
+                        np.random.default_rng(confidence_block_seed(seed, b)),
+                        sizes[b],
+                        m,
+                        n,
+                    )
+                    for b in blocks
+                ]
+            )
+            k = mats.shape[0]
+            for a in best:
+                w_a = np.tile(central[a], (k, 1))
+                hits[a] += int(
+                    is_top(oriented_scores(score_fn, mats, w_a, higher_is_better), a).sum()
+                )
+            done += k
+            if progress is not None:
+                progress(done, total)
+        conf[best] = hits[best] / n_samples
+        conf_samples = n_samples
+
+    pair = None if tally.pair_counts is None else tally.pair_counts / n_samples
+    for arr in (acceptability, central, conf, pair):
+        if arr is not None:
+            arr.flags.writeable = False
+    return SMAAResult(
+        options=tuple(options),
+        samples=n_samples,
+        seed=seed,
+        rank_acceptability=acceptability,
+        rank_acceptability_se=np.sqrt(acceptability * (1.0 - acceptability) / n_samples),
+        central_weights=central,
+        confidence=conf,
+        confidence_samples=conf_samples,
+        pairwise_winning=pair,
+    )
