@@ -31,6 +31,7 @@ from .scoring import (
     score,
 )
 from .scoring.evidence import Evidence, LensInfo, compile_evidence
+from .scoring.normalize import nonpositive_columns
 from .weights import (
     RankingSpec,
     apply_overrides,
@@ -141,7 +142,7 @@ def prepare(
             f"which {normalization} cannot take; use --normalization offset-minmax"
         ) from None
     if reason:
-        notes.append(_name_columns(reason, ids))
+        notes.append(_fallback_note(matrix, method, normalization, used, reason, ids))
     return Setup(
         lib,
         profile_id,
@@ -156,15 +157,24 @@ def prepare(
     )
 
 
-def _name_columns(reason: str, ids: Sequence[str]) -> str:
-    """Replace 'criterion column 3' in a kernel message with the criterion's id."""
-    import re
-
-    def named(match: re.Match[str]) -> str:
-        cols = [ids[int(j)] for j in re.findall(r"\d+", match.group(2))]
-        return f"criterion {', '.join(repr(c) for c in cols)} {match.group(3)}"
-
-    return re.sub(r"criterion (columns?) ([\d, ]+?) (holds?)", named, reason)
+def _fallback_note(
+    matrix: FloatArray,
+    method: str,
+    requested: str | None,
+    used: str | None,
+    reason: str,
+    ids: Sequence[str],
+) -> str:
+    """Say, naming criteria rather than column numbers, why another normalization was used."""
+    spec = get_method(method)
+    bad = [ids[j] for j in nonpositive_columns(matrix)]
+    if requested is None and used == "offset-minmax" and bad:
+        return (
+            f"{spec.name}: criteria {', '.join(bad)} hold zeros, which its default normalization "
+            f"'{spec.default_normalization}' cannot take; used 'offset-minmax' (1 + min-max, "
+            "onto [1, 2]) instead"
+        )
+    return reason
 
 
 def parse_assumptions(library: Library, assume: Mapping[str, str | float]) -> dict[str, float]:

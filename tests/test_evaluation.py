@@ -129,7 +129,7 @@ def test_every_method_gives_a_result_on_a_library_with_zeros() -> None:
         assert np.all(np.isfinite(result.scores))
     wp = evaluate(LIB, method="weighted-product")
     assert wp.setup.normalization == "offset-minmax"
-    assert "'support'" in wp.notes[0]
+    assert "criteria support, ecology-harm hold zeros" in wp.notes[0]
 
 
 def test_tables_are_labelled_dataframes() -> None:
