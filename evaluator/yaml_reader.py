@@ -21,6 +21,9 @@ Path_ = tuple[str | int, ...]
 #: Nodes one file may expand to; a real option file has a few hundred.
 MAX_NODES = 200_000
 
+# libyaml's composer is ~8x faster and keeps the same marks; pure Python is the fallback.
+_COMPOSER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass
 class Document:
@@ -147,7 +150,7 @@ def read_document(raw: bytes, display: str) -> Document:
     ):
         raise ReadError(Problem(display, 1, 1, "", "empty-file", "the file is empty"))
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
