@@ -1,0 +1,181 @@
+"""The HTML comparison report: build (compute + view-model), render, write.
+
+``build_report`` runs the evaluation, the profile x method comparison, the per-source lenses
+and the robustness analysis, turns them into a plain view-model (:mod:`.context`) and renders
+it with one jinja2 environment; CSS, JS and SVG are inlined, so the file needs no network.
+``write_report`` writes atomically: a temporary file in the target directory, then
+``os.replace``, so a failure never leaves a half-written report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .. import __version__
+from ..evaluation import LibraryLike, as_library, compare, evaluate
+from ..robustness import analyse_sensitivity
+from .context import Results, build_context
+
+__all__ = [
+    "build_report",
+    "compute_results",
+    "default_report_path",
+    "render_report",
+    "write_report",
+]
+
+Progress = Callable[[int, int], None]
+
+
+def _tojson(value: Any) -> Markup:
+    """JSON safe inside ``<script>``: ``<``, ``>``, ``&``, ``'`` and U+2028/2029 escaped.
+
+    Why not jinja's own ``tojson``: it leaves U+2028 and U+2029 alone (pallets/jinja#1882),
+    which older JavaScript parsers treat as line ends.
+    """
+    text = (
+        json.dumps(value, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("'", "\\u0027")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+    return Markup(text)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The one jinja2 environment: package templates, autoescape, strict undefined."""
+    env = Environment(
+        loader=PackageLoader("evaluator.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["tojson"] = _tojson
+    return env
+
+
+@lru_cache(maxsize=2)
+def _static(name: str) -> Markup:
+    text = resources.files("evaluator.report").joinpath("static", name).read_text("utf-8")
+    return Markup(text)
+
+
+def render_report(context: dict[str, Any]) -> str:
+    """Render a view-model with the report template (CSS and JS inlined)."""
+    template = environment().get_template("report.html.j2")
+    return template.render(**context, css=_static("report.css"), js=_static("report.js"))
+
+
+def build_report(
+    library: LibraryLike,
+    *,
+    profile: str | None = None,
+    method: str = "weighted-sum",
+    normalization: str | None = None,
+    feasibility: str = "weight",
+    samples: int = 20_000,
+    seed: int = 0,
+    generated_at: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> str:
+    """The whole report as one self-contained HTML string.
+
+    ``library`` is a directory path or a loaded ``Library``. ``generated_at`` is printed in
+    the manifest (default: now, UTC); pass it in for reproducible bytes. User errors
+    (unknown profile, method, ...) raise ``InputError``.
+    """
+    results = compute_results(
+        library,
+        profile=profile,
+        method=method,
+        normalization=normalization,
+        feasibility=feasibility,
+        samples=samples,
+        seed=seed,
+        generated_at=generated_at,
+        progress=progress,
+    )
+    return render_report(build_context(results))
+
+
+def compute_results(
+    library: LibraryLike,
+    *,
+    profile: str | None = None,
+    method: str = "weighted-sum",
+    normalization: str | None = None,
+    feasibility: str = "weight",
+    samples: int = 20_000,
+    seed: int = 0,
+    generated_at: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> Results:
+    """Run everything the report shows: sensitivity (with the main evaluation), the profile x
+    method comparison and one evaluation per source lens, all with the same options.
+
+    The comparison grid uses each method's default normalization; the lenses use this
+    run's profile, method and normalization (``compare --lenses`` would use the defaults).
+    """
+    lib = as_library(library)
+    run: dict[str, Any] = {"profile": profile, "method": method, "feasibility": feasibility}
+    sensitivity = analyse_sensitivity(
+        lib, samples=samples, seed=seed, progress=progress, normalization=normalization, **run
+    )
+    comparison = compare(lib, feasibility=feasibility)
+    lenses = {
+        s.id: evaluate(lib, normalization=normalization, lens=s.id, **run) for s in lib.sources
+    }
+    return Results(
+        library=lib,
+        sensitivity=sensitivity,
+        comparison=comparison,
+        lenses=lenses,
+        version=__version__,
+        generated_at=generated_at or dt.datetime.now(tz=dt.UTC),
+    )
+
+
+def default_report_path(library_dir: str | os.PathLike[str], profile: str) -> str:
+    """``reports/<library-name>-<profile>.html`` (relative to the working directory)."""
+    name = Path(library_dir).resolve().name
+    return str(Path("reports") / f"{name}-{profile}.html")
+
+
+def write_report(path: str | os.PathLike[str], html: str) -> None:
+    """Write ``html`` to ``path`` atomically (temp file in the same directory + os.replace).
+
+    The directory is created if missing. On any failure the temporary file is removed and
+    an existing file at ``path`` is left untouched.
+    """
+    target = Path(path)
+    directory = target.absolute().parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".report-", suffix=".tmp", dir=directory)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(html)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

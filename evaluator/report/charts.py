@@ -1,0 +1,263 @@
+"""Inline SVG charts for the report: pure functions returning ``Markup``.
+
+Every chart is an HTML figure whose rows hold the text (labels and values, so they wrap and
+stay readable at any width and reach screen readers) and a small SVG per row that draws only
+geometry. Each row's SVG uses ``viewBox="0 0 100 10"`` with ``preserveAspectRatio="none"``:
+x runs over the chart's value domain mapped onto 0..100, so bars stretch with the column and
+no text is ever scaled. Coordinates are printed with fixed decimals, so the same numbers give
+the same bytes. All text passes through ``markupsafe`` escaping.
+
+Colours: the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), extended by
+Paul Tol's muted scheme for more than eight series; both are distinguishable with the common
+colour-vision deficiencies. Sequential scales vary lightness of one hue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+PALETTE: tuple[str, ...] = (
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
+    "#882255",
+    "#999933",
+    "#44AA99",
+    "#AA4499",
+    "#DDDDDD",
+)
+"""Okabe-Ito (eight colours) then Paul Tol's muted extras."""
+
+LOWER = "#E69F00"  # weight lowered (tornado)
+RAISED = "#0072B2"  # weight raised (tornado)
+_SEQ_LIGHT = (0xF1, 0xF6, 0xFB)
+_SEQ_DARK = (0x08, 0x3D, 0x77)
+_DIV_NEG = (0xB3, 0x58, 0x06)  # orange end (tau -1)
+_DIV_POS = (0x08, 0x3D, 0x77)  # blue end (tau +1)
+_DIV_MID = (0xF7, 0xF7, 0xF7)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of a bar: its value, colour and hover title."""
+
+    value: float
+    colour: str
+    title: str
+
+
+@dataclass(frozen=True)
+class BarRow:
+    """One labelled row of a bar chart; ``value`` is the text shown after the bar."""
+
+    label: str
+    segments: tuple[Segment, ...]
+    value: str
+
+
+def series_colour(index: int) -> str:
+    """The colour of series ``index`` (cycling past the palette's end)."""
+    return PALETTE[index % len(PALETTE)]
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """Fixed-decimal text, never ``-0.000``."""
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
+    t = min(1.0, max(0.0, t))
+    r, g, bl = (round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+    return f"#{r:02X}{g:02X}{bl:02X}"
+
+
+def _text_on(t: float) -> str:
+    return "#FFFFFF" if t > 0.55 else "#111111"
+
+
+def sequential_colour(value: float, high: float) -> tuple[str, str]:
+    """(background, text colour) for ``value`` on a light-to-dark blue scale over [0, high]."""
+    t = value / high if high > 0 else 0.0
+    return _mix(_SEQ_LIGHT, _SEQ_DARK, t), _text_on(t)
+
+
+def diverging_colour(value: float) -> tuple[str, str]:
+    """(background, text colour) for a correlation in [-1, 1]: orange - grey - blue."""
+    if value < 0:
+        return _mix(_DIV_MID, _DIV_NEG, -value), _text_on(-value)
+    return _mix(_DIV_MID, _DIV_POS, value), _text_on(value)
+
+
+def rank_colours(count: int) -> tuple[str, ...]:
+    """Dark (rank 1) to light (last rank) shades of one hue, for rank acceptability."""
+    if count <= 1:
+        return (_mix(_SEQ_LIGHT, _SEQ_DARK, 1.0),)
+    return tuple(_mix(_SEQ_DARK, _SEQ_LIGHT, 0.1 + 0.8 * i / (count - 1)) for i in range(count))
+
+
+def _x(value: float, low: float, high: float) -> float:
+    span = high - low
+    return 0.0 if span <= 0 else (value - low) / span * 100.0
+
+
+def _rect(x0: float, x1: float, colour: str, title: str, *, y: str = "1", h: str = "8") -> Markup:
+    left, right = min(x0, x1), max(x0, x1)
+    return Markup(
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>'
+    ).format(fmt(left), y, fmt(right - left), h, colour, title)
+
+
+def _zero_line(x: float) -> Markup:
+    return Markup(
+        '<line x1="{0}" x2="{0}" y1="0" y2="10" class="axis" vector-effect="non-scaling-stroke"/>'
+    ).format(fmt(x))
+
+
+def bar_svg(segments: Sequence[Segment], low: float, high: float, label: str) -> Markup:
+    """One row's SVG: segments stacked from 0, positives rightwards, negatives leftwards."""
+    parts: list[Markup] = []
+    pos, neg = 0.0, 0.0
+    for seg in segments:
+        if seg.value >= 0:
+            start, pos = pos, pos + seg.value
+            end = pos
+        else:
+            start, neg = neg, neg + seg.value
+            end = neg
+        if end != start:
+            parts.append(_rect(_x(start, low, high), _x(end, low, high), seg.colour, seg.title))
+    if low < 0 < high:
+        parts.append(_zero_line(_x(0.0, low, high)))
+    return Markup(
+        '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
+        'aria-label="{}">{}</svg>'
+    ).format(label, Markup("").join(parts))
+
+
+def _domain(rows: Sequence[BarRow]) -> tuple[float, float]:
+    low, high = 0.0, 0.0
+    for row in rows:
+        pos = sum(s.value for s in row.segments if s.value > 0)
+        neg = sum(s.value for s in row.segments if s.value < 0)
+        low, high = min(low, neg), max(high, pos)
+    if low == high:
+        high = low + 1.0
+    return low, high
+
+
+def legend(items: Sequence[tuple[str, str]]) -> Markup:
+    """A list of colour swatches and names."""
+    entries = Markup("").join(
+        Markup('<li><span class="swatch" style="background:{}"></span>{}</li>').format(c, name)
+        for name, c in items
+    )
+    return Markup('<ul class="legend">{}</ul>').format(entries)
+
+
+def bar_chart(
+    rows: Sequence[BarRow],
+    *,
+    caption: str,
+    legend_items: Sequence[tuple[str, str]] = (),
+    domain: tuple[float, float] | None = None,
+) -> Markup:
+    """A figure of labelled (stacked or single) bars sharing one scale."""
+    low, high = domain if domain is not None else _domain(rows)
+    body = Markup("").join(
+        Markup(
+            '<div class="chart-row"><span class="chart-label">{}</span>{}'
+            '<span class="chart-value">{}</span></div>'
+        ).format(
+            row.label, bar_svg(row.segments, low, high, f"{row.label}: {row.value}"), row.value
+        )
+        for row in rows
+    )
+    return Markup(
+        '<figure class="chart"><figcaption>{}</figcaption>{}<div class="chart-grid">{}</div>'
+        "</figure>"
+    ).format(caption, legend(legend_items) if legend_items else Markup(""), body)
+
+
+def score_bars(
+    rows: Sequence[tuple[str, float]], *, caption: str, colour: str = PALETTE[4], digits: int = 3
+) -> Markup:
+    """One bar per option from zero (diverging when scores are negative)."""
+    bar_rows = [
+        BarRow(
+            label, (Segment(value, colour, f"{label}: {fmt(value, digits)}"),), fmt(value, digits)
+        )
+        for label, value in rows
+    ]
+    return bar_chart(bar_rows, caption=caption)
+
+
+def tornado_svg(
+    base: float, low: float, high: float, domain: tuple[float, float], label: str
+) -> Markup:
+    """A tornado row: bars from the base score to the score at the low and the high weight."""
+    lo, hi = domain
+    bx = _x(base, lo, hi)
+    parts = [
+        _rect(bx, _x(low, lo, hi), LOWER, f"weight lowered: {fmt(low)}", y="1", h="4"),
+        _rect(bx, _x(high, lo, hi), RAISED, f"weight raised: {fmt(high)}", y="5", h="4"),
+        _zero_line(bx),
+    ]
+    return Markup(
+        '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
+        'aria-label="{}">{}</svg>'
+    ).format(label, Markup("").join(parts))
+
+
+def tornado_chart(
+    items: Sequence[tuple[str, float, float, str]], base: float, *, caption: str
+) -> Markup:
+    """Rows ``(criterion label, score at low weight, score at high weight, value text)``."""
+    values = [base] + [v for _, a, b, _ in items for v in (a, b)]
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.05 or 0.05
+    domain = (low - pad, high + pad)
+    body = Markup("").join(
+        Markup(
+            '<div class="chart-row"><span class="chart-label">{}</span>{}'
+            '<span class="chart-value">{}</span></div>'
+        ).format(label, tornado_svg(base, a, b, domain, f"{label}: {text}"), text)
+        for label, a, b, text in items
+    )
+    scale = Markup(
+        '<div class="chart-row chart-scale" aria-hidden="true"><span class="chart-label"></span>'
+        '<span class="scale-ends"><span>{}</span><span>{}</span></span>'
+        '<span class="chart-value"></span></div>'
+    ).format(fmt(domain[0]), fmt(domain[1]))
+    keys = legend([("weight lowered", LOWER), ("weight raised", RAISED)])
+    return Markup(
+        '<figure class="chart"><figcaption>{}</figcaption>{}<div class="chart-grid">{}{}</div>'
+        "</figure>"
+    ).format(caption, keys, body, scale)
+
+
+def acceptability_chart(rows: Sequence[tuple[str, Sequence[float]]], *, caption: str) -> Markup:
+    """Stacked 0..1 bars of each option's share of draws at rank 1, 2, ... (SMAA-2 b_i^r)."""
+    count = len(rows[0][1]) if rows else 0
+    colours = rank_colours(count)
+    bar_rows = [
+        BarRow(
+            label,
+            tuple(
+                Segment(share, colours[r], f"rank {r + 1}: {fmt(100 * share, 1)}%")
+                for r, share in enumerate(shares)
+            ),
+            f"{fmt(100 * shares[0], 1)}% first",
+        )
+        for label, shares in rows
+    ]
+    keys = [(f"rank {r + 1}", colours[r]) for r in range(count)]
+    return bar_chart(bar_rows, caption=caption, legend_items=keys, domain=(0.0, 1.0))

@@ -1,0 +1,372 @@
+"""The report's view-model: result objects in, plain dicts, lists and strings out.
+
+This is the only report code that knows result shapes (notes/style.md section 2.1);
+templates receive nothing they could call. Numbers are formatted here with fixed decimals
+so the same results always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..evaluation import Comparison, Evaluation, kendall_tau_b
+from ..model import ICD203_TERMS, Library
+from ..robustness import Sensitivity
+from ..scoring import METHODS, TIE_RTOL
+from ..weights import profile_weights
+from . import charts
+from .charts import fmt
+from .evidence_view import matrix_view, number, option_cards, source_view, source_views
+from .sliders import slider_controls, slider_data
+from .summary import icd_term, percent, summary_sentences, what_if_rows
+
+View = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything one report shows, computed by :func:`evaluator.report.build_report`."""
+
+    library: Library
+    sensitivity: Sensitivity
+    comparison: Comparison
+    lenses: Mapping[str, Evaluation]  # source id -> the run seen through that source
+    version: str
+    generated_at: dt.datetime
+
+    @property
+    def evaluation(self) -> Evaluation:
+        """The report's main run."""
+        return self.sensitivity.evaluation
+
+
+def build_context(results: Results) -> View:
+    """The whole view-model, one key per report section."""
+    lib, ev = results.library, results.evaluation
+    return {
+        "title": f"Policy options compared: {lib.name}",
+        "manifest": manifest(results),
+        "summary": summary_sentences(lib, results.sensitivity, results.comparison, results.lenses),
+        "ranking": ranking(ev, lib),
+        "comparison": comparison(ev, results.comparison, lib),
+        "matrix": matrix_view(ev, lib),
+        "sources": source_view(ev, results.lenses, lib),
+        "cards": option_cards(ev, lib),
+        "robustness": robustness(results.sensitivity, lib),
+        "sliders": {
+            "controls": slider_controls(ev, lib),
+            "data": slider_data(ev, lib),
+            "method": METHODS[ev.setup.method].name,
+            "normalization": ev.setup.normalization or "",
+            "expected": ev.setup.feasibility == "expected",
+        },
+        "appendix": appendix(ev, lib),
+    }
+
+
+def manifest(results: Results) -> View:
+    """The run manifest: what produced these numbers."""
+    lib, ev, smaa = results.library, results.evaluation, results.sensitivity.smaa
+    setup = ev.setup
+    model = results.sensitivity.weight_model
+    weights_model = (
+        f"Dirichlet around the profile, concentration {number(float(model['concentration']))}"
+        if model.get("kind") == "dirichlet"
+        else "uniform over all weight vectors"
+    )
+    notes = list(dict.fromkeys([*ev.notes, *results.comparison.notes]))
+    return {
+        "library": lib.name,
+        "digest": lib.digest,
+        "profile": setup.profile,
+        "profile_name": lib.profile(setup.profile).name,
+        "method": setup.method,
+        "method_name": METHODS[setup.method].name,
+        "normalization": setup.normalization or "none (the method works on raw values)",
+        "feasibility": setup.feasibility,
+        "seed": smaa.seed,
+        "samples": f"{smaa.samples:,}",
+        "weights_model": weights_model,
+        "uncertainty": results.sensitivity.uncertainty,
+        "version": results.version,
+        "generated_at": results.generated_at.isoformat(timespec="seconds"),
+        "counts": {
+            "options": len(lib.options),
+            "criteria": len(lib.all_criteria),
+            "sources": len(lib.sources),
+            "profiles": len(lib.profiles),
+            "quotes": _count_quotes(lib),
+        },
+        "notes": notes,
+    }
+
+
+def _count_quotes(lib: Library) -> int:
+    total = 0
+    for o in lib.options:
+        total += sum(len(b.sources) for b in o.benefits)
+        total += sum(len(r.assessments) for r in o.risks)
+        total += sum(len(p.assessments) for p in o.preconditions)
+    return total
+
+
+def ranking(ev: Evaluation, lib: Library) -> View:
+    """Rank table and the contribution (or score) bars."""
+    titles = {o.id: o.title for o in lib.options}
+    names = [c.name for c in lib.all_criteria]
+    order = [int(i) for i in ev.order]
+    rows = [
+        {
+            "id": ev.option_ids[i],
+            "title": titles[ev.option_ids[i]],
+            "rank": number(float(ev.ranks[i])),
+            "score": fmt(float(ev.scores[i])),
+        }
+        for i in order
+    ]
+    setup = ev.setup
+    contrib = ev.contributions
+    if contrib is not None:
+        log = setup.method == "weighted-product"
+        what = "w\u2c7c ln r\u1d62\u2c7c (log-score)" if log else "w\u2c7c r\u1d62\u2c7c"
+        bar_rows = [
+            charts.BarRow(
+                titles[ev.option_ids[i]],
+                tuple(
+                    charts.Segment(
+                        float(contrib[i, j]),
+                        charts.series_colour(j),
+                        f"{names[j]}: {fmt(float(contrib[i, j]))}",
+                    )
+                    for j in range(len(names))
+                ),
+                fmt(float(contrib[i].sum())),
+            )
+            for i in order
+        ]
+        chart = charts.bar_chart(
+            bar_rows,
+            caption=f"Per-criterion contributions {what}, which add up to each option's "
+            + ("log-score" if log else "score"),
+            legend_items=[(n, charts.series_colour(j)) for j, n in enumerate(names)],
+        )
+        table: View | None = {
+            "criteria": names,
+            "rows": [
+                {
+                    "title": titles[ev.option_ids[i]],
+                    "cells": [fmt(float(v)) for v in contrib[i]],
+                    "total": fmt(float(contrib[i].sum())),
+                }
+                for i in order
+            ],
+        }
+    else:
+        lower = not setup.higher_is_better
+        chart = charts.score_bars(
+            [(titles[ev.option_ids[i]], float(ev.scores[i])) for i in order],
+            caption=f"{METHODS[setup.method].name} scores"
+            + (" (Q: lower is better)" if lower else " (higher is better)")
+            + "; this method does not split into per-criterion contributions",
+        )
+        table = None
+    return {
+        "rows": rows,
+        "chart": chart,
+        "contributions": table,
+        "higher_is_better": setup.higher_is_better,
+        "weights": [
+            {"name": n, "value": fmt(float(w))} for n, w in zip(names, ev.weights, strict=True)
+        ],
+    }
+
+
+def comparison(ev: Evaluation, comp: Comparison, lib: Library) -> View:
+    """Ranks under every profile x method, and Kendall's tau between the columns."""
+    grid = [j for j, c in enumerate(comp.columns) if not c.startswith("lens:")]
+    profiles = {p.id: p.name for p in lib.profiles}
+    heads = []
+    for j in grid:
+        profile, _, method = comp.columns[j].partition(":")
+        heads.append(
+            {
+                "column": comp.columns[j],
+                "profile": profiles[profile],
+                "method": METHODS[method].name,
+                "current": profile == ev.setup.profile and method == ev.setup.method,
+            }
+        )
+    groups: list[View] = []
+    for h in heads:
+        if groups and groups[-1]["profile"] == h["profile"]:
+            groups[-1]["span"] += 1
+        else:
+            groups.append({"profile": h["profile"], "span": 1})
+    titles = {o.id: o.title for o in lib.options}
+    order = [ev.option_ids[int(i)] for i in ev.order]
+    rows = [
+        {
+            "title": titles[o],
+            "ranks": [number(float(comp.ranks[comp.option_ids.index(o), j])) for j in grid],
+            "firsts": [bool(comp.ranks[comp.option_ids.index(o), j] == 1.0) for j in grid],
+        }
+        for o in order
+    ]
+    base = np.asarray([ev.ranks[ev.option_ids.index(o)] for o in comp.option_ids])
+    agreement = []
+    for j in grid:
+        tau = kendall_tau_b(base, comp.ranks[:, j])
+        agreement.append(_tau_cell(tau))
+    matrix = [
+        {
+            "column": heads[a]["column"],
+            "cells": [_tau_cell(float(comp.tau[ja, jb])) for jb in grid],
+        }
+        for a, ja in enumerate(grid)
+    ]
+    return {"heads": heads, "groups": groups, "rows": rows, "agreement": agreement, "tau": matrix}
+
+
+def _tau_cell(tau: float) -> View:
+    if math.isnan(tau):
+        return {"value": "n/a", "bg": "", "fg": ""}
+    bg, fg = charts.diverging_colour(tau)
+    return {"value": fmt(tau, 2), "bg": bg, "fg": fg}
+
+
+def _top(scores: Mapping[str, float], higher: bool) -> str:
+    """The option on top of a score dict, ties (within the rank tolerance) by id."""
+    values = list(scores.values())
+    best = max(values) if higher else min(values)
+    tol = TIE_RTOL * max(abs(v) for v in values)
+    return min(o for o, s in scores.items() if abs(s - best) <= tol)
+
+
+def robustness(sens: Sensitivity, lib: Library) -> View:
+    """Stability intervals, tornado, rank acceptability, central weights, what-ifs."""
+    ev = sens.evaluation
+    titles = {o.id: o.title for o in lib.options}
+    names = {c.id: c.name for c in lib.all_criteria}
+    ids = ev.option_ids
+    winner = ids[int(ev.order[0])]
+    higher = ev.setup.higher_is_better
+    stability = []
+    for s in sens.stability:
+        crit = names[ev.criterion_ids[s.criterion_index]]
+        stability.append(
+            {
+                "criterion": crit,
+                "weight": fmt(s.weight),
+                "low": fmt(s.low),
+                "high": fmt(s.high),
+                "low_rival": titles[ids[s.low_rival]] if s.low_rival is not None else "",
+                "high_rival": titles[ids[s.high_rival]] if s.high_rival is not None else "",
+                "exact": s.exact,
+                "whole": s.low <= 0.0 and s.high >= 1.0,
+            }
+        )
+    tornado_rows = []
+    flips = []
+    for item in sens.tornado:
+        low, high = item.low[item.winner], item.high[item.winner]
+        name = names[item.criterion]
+        for side, label, weight in (
+            (item.low, "falls to", item.low_weight),
+            (item.high, "rises to", item.high_weight),
+        ):
+            top = _top(side, higher)
+            if top != item.winner:
+                at = f"{label} {fmt(weight, 2)}"
+                flips.append(f"When the weight on {name} {at}, {titles[top]} ranks first.")
+        bounds = f"{fmt(item.low_weight, 2)}\u2013{fmt(item.high_weight, 2)}"
+        tornado_rows.append((f"{name} ({bounds})", low, high, f"{fmt(low)} \u2192 {fmt(high)}"))
+    base = float(ev.scores[int(ev.order[0])])
+    tornado = charts.tornado_chart(
+        tornado_rows,
+        base,
+        caption=f"Score of {titles[winner]} as each weight moves between its low and high "
+        "bound (others rescaled in proportion); the line marks its current score",
+    )
+    smaa = sens.smaa
+    order = [int(i) for i in ev.order]
+    acceptability = charts.acceptability_chart(
+        [(titles[ids[i]], [float(x) for x in smaa.rank_acceptability[i]]) for i in order],
+        caption="Rank acceptability: share of sampled draws giving each option each rank",
+    )
+    crit_names = [names[c] for c in ev.criterion_ids]
+    smaa_rows = []
+    for i in order:
+        central = smaa.central_weights[i]
+        never = bool(math.isnan(float(central[0])))
+        conf = float(smaa.confidence[i])
+        p = float(smaa.p_best[i])
+        smaa_rows.append(
+            {
+                "title": titles[ids[i]],
+                "acceptability": [percent(float(x), 1) for x in smaa.rank_acceptability[i]],
+                "p_best": percent(p, 1),
+                "p_best_se": fmt(100 * float(smaa.p_best_se[i]), 1),
+                "p_term": icd_term(p),
+                "central": [] if never else [fmt(float(w)) for w in central],
+                "confidence": "" if math.isnan(conf) else percent(conf, 1),
+            }
+        )
+    texts = {p.id: p.text for o in lib.options for p in o.preconditions}
+    return {
+        "stability": stability,
+        "winner": titles[winner],
+        "tornado": tornado,
+        "tornado_flips": flips,
+        "acceptability": acceptability,
+        "ranks": [str(r + 1) for r in range(len(ids))],
+        "smaa_rows": smaa_rows,
+        "criteria": crit_names,
+        "samples": f"{smaa.samples:,}",
+        "what_ifs": what_if_rows(sens.what_ifs, titles, texts),
+    }
+
+
+def appendix(ev: Evaluation, lib: Library) -> View:
+    """Criteria, profiles (normalized weights), sources and the formulas used."""
+    ids = [c.id for c in lib.all_criteria]
+    profiles = []
+    for p in lib.profiles:
+        w = profile_weights(p, ids)
+        profiles.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "description": p.description,
+                "kind": "rank-order-centroid from a ranking" if p.ranking else "explicit weights",
+                "weights": [fmt(float(x)) for x in w],
+                "current": p.id == ev.setup.profile,
+            }
+        )
+    return {
+        "criteria": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "group": c.group or "",
+                "direction": c.direction,
+                "description": c.description,
+            }
+            for c in lib.all_criteria
+        ],
+        "criterion_names": [c.name for c in lib.all_criteria],
+        "profiles": profiles,
+        "sources": list(source_views(lib).values()),
+        "method": ev.setup.method,
+        "normalization": ev.setup.normalization or "",
+        "feasibility": ev.setup.feasibility,
+        "icd": [
+            {"term": t, "range": f"{fmt(lo, 2)}\u2013{fmt(hi, 2)}"}
+            for t, (lo, hi) in ICD203_TERMS.items()
+        ],
+    }

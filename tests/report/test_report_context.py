@@ -1,0 +1,211 @@
+"""Unit tests of the view-model (evaluator.report.context and its helpers) on the mini library."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from conftest import GENERATED_AT
+from helpers import MINI
+
+from evaluator.evaluation import as_library, compare, evaluate
+from evaluator.model import Library
+from evaluator.report.context import Results, build_context
+from evaluator.report.evidence_view import likelihood_view, scale_text, source_risk
+from evaluator.report.sliders import slider_data
+from evaluator.report.summary import icd_term, percent
+from evaluator.robustness import analyse_sensitivity
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return as_library(MINI)
+
+
+def results_for(library: Library, **run: Any) -> Results:
+    sens = analyse_sensitivity(library, samples=500, seed=1, **run)
+    lenses = {s.id: evaluate(library, lens=s.id, **run) for s in library.sources}
+    return Results(library, sens, compare(library), lenses, "9.9.9", GENERATED_AT)
+
+
+@pytest.fixture(scope="module")
+def context(library: Library) -> dict[str, Any]:
+    return build_context(results_for(library))
+
+
+def test_context_is_plain_data(context: dict[str, Any]) -> None:
+    """Only dicts, lists, strings, numbers, bools and our own Markup charts reach templates."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list | tuple):
+            for v in node:
+                walk(v)
+        else:
+            assert node is None or isinstance(node, str | int | float | bool), type(node)
+
+    walk(context)
+
+
+@pytest.mark.parametrize(
+    ("p", "term"),
+    [
+        (0.0, "almost no chance"),
+        (0.049, "almost no chance"),
+        (0.05, "very unlikely"),
+        (0.2, "unlikely"),
+        (0.5, "roughly even chance"),
+        (0.55, "likely"),
+        (0.61, "likely"),
+        (0.9, "very likely"),
+        (0.97, "almost certain"),
+        (1.0, "almost certain"),
+    ],
+)
+def test_icd_term_takes_the_range_that_holds_p(p: float, term: str) -> None:
+    assert icd_term(p) == term
+
+
+def test_percent_and_scale_text() -> None:
+    assert percent(0.613) == "61%"
+    assert percent(0.6124, 1) == "61.2%"
+    assert scale_text(4.0) == "4"
+    assert scale_text((3.0, 4.0)) == "3\u20134"
+
+
+def test_likelihood_view_marks_translated_terms() -> None:
+    assert likelihood_view("likely") == {
+        "term": "likely",
+        "stated_term": True,
+        "range": "0.55\u20130.80",
+    }
+    assert likelihood_view(0.1) == {"term": "very unlikely", "stated_term": False, "range": "0.10"}
+    assert likelihood_view((0.3, 0.5))["range"] == "0.30\u20130.50"
+
+
+def test_manifest_names_the_run(context: dict[str, Any], library: Library) -> None:
+    m = context["manifest"]
+    assert m["library"] == "mini"
+    assert m["digest"] == library.digest
+    assert len(m["digest"]) == 64
+    assert (m["profile"], m["method"], m["normalization"], m["feasibility"]) == (
+        "balanced",
+        "weighted-sum",
+        "minmax",
+        "weight",
+    )
+    assert (m["seed"], m["samples"], m["version"]) == (1, "500", "9.9.9")
+    assert m["generated_at"] == "2024-05-01T12:00:00+00:00"
+
+
+def test_summary_states_winner_margin_stability_smaa_and_precondition(
+    context: dict[str, Any],
+) -> None:
+    text = " ".join(context["summary"])
+    assert text.startswith("Restore the upstream wetland ranks first under the Balanced profile")
+    assert "margin over the runner-up, Relocate the lower town (0.554), is 0.046" in text
+    assert "It stays first unless the weight on Flood safety rises above 0.24 (now 0.20)" in text
+    assert "when Relocate the lower town overtakes" in text
+    assert "sampled weightings and judgements (standard error" in text
+    assert (
+        "\u201cUpstream farmers sell their low fields\u201d, which the sources judge unlikely"
+        in text
+    )
+    assert "if it fails, it falls to rank 2 and Relocate the lower town ranks first" in text
+
+
+def test_ranking_has_contribution_bars_for_weighted_sum(context: dict[str, Any]) -> None:
+    ranking = context["ranking"]
+    assert [r["id"] for r in ranking["rows"]] == ["wetland", "relocation", "levee"]
+    assert ranking["contributions"]["rows"][0]["total"] == "0.600"
+    assert "Per-criterion contributions" in ranking["chart"]
+
+
+def test_methods_without_contributions_get_score_bars(library: Library) -> None:
+    ctx = build_context(results_for(library, method="vikor"))
+    assert ctx["ranking"]["contributions"] is None
+    assert "Q: lower is better" in ctx["ranking"]["chart"]
+
+
+def test_comparison_grid_marks_this_report(context: dict[str, Any]) -> None:
+    comp = context["comparison"]
+    assert len(comp["heads"]) == 15  # 3 profiles x 5 methods
+    assert [h["current"] for h in comp["heads"]].count(True) == 1
+    assert [g["span"] for g in comp["groups"]] == [5, 5, 5]
+    assert comp["agreement"][0]["value"] == "1.00"
+
+
+def test_matrix_cells_open_their_items(context: dict[str, Any]) -> None:
+    rows = {r["id"]: r for r in context["matrix"]["rows"]}
+    ids = [c["id"] for c in context["matrix"]["criteria"]]
+    wetland = dict(zip(ids, rows["wetland"]["cells"], strict=True))
+    assert wetland["safety"]["kind"] == "benefit"
+    assert wetland["safety"]["entries"][0]["quotes"][0]["quote"].startswith("Restoring the old")
+    assert wetland["cost-burden"]["kind"] == "risk"
+    assert len(wetland["cost-burden"]["entries"][0]["assessments"]) == 2
+    assert wetland["feasibility"]["kind"] == "precondition"
+    assert wetland["ecology-harm"]["entries"] == []
+
+
+def test_source_risk_uses_only_that_sources_assessments(library: Library) -> None:
+    options = {o.id: o for o in library.options}
+    assert source_risk(options["wetland"], "gazette") == pytest.approx((2 * 0.5 * 0.5, 1))
+    assert source_risk(options["wetland"], "review") == pytest.approx((2 * 0.1 * 0.5, 1))
+    assert source_risk(options["relocation"], "review") is None  # not assessed
+    total, count = source_risk(options["levee"], "review")  # type: ignore[misc]
+    assert (total, count) == (pytest.approx(3.5 * 0.675 * 0.75), 1)
+
+
+def test_source_view_heatmap_and_lenses(context: dict[str, Any]) -> None:
+    view = context["sources"]
+    rows = {r["id"]: r for r in view["heat_rows"]}
+    assert rows["relocation"]["cells"][1] == {
+        "value": "",
+        "bg": "",
+        "fg": "",
+        "note": "not assessed",
+        "na": True,
+    }
+    assert rows["levee"]["cells"][0]["value"] == "3.88"
+    assert rows["wetland"]["pooled"]["value"] == "0.30"  # 2 x mean(0.5, 0.1) x 0.5
+    assert [r["id"] for r in view["lens_rows"]] == ["wetland", "relocation", "levee"]
+    assert view["disagreements"][0]["id"] == "wetland-overhyped"
+
+
+def test_option_cards_in_rank_order_with_judgements(context: dict[str, Any]) -> None:
+    cards = context["cards"]
+    assert [c["id"] for c in cards] == ["wetland", "relocation", "levee"]
+    levee = cards[2]
+    assert levee["file"] == "levee.yaml"  # never the path the library was loaded from
+    assert levee["risks"][0]["rationale"].startswith("Analyst's judgement")
+    assert levee["risks"][0]["assessments"][0]["likelihood"]["term"] == "almost certain"
+
+
+def test_robustness_view(context: dict[str, Any]) -> None:
+    rob = context["robustness"]
+    assert len(rob["stability"]) == 5
+    assert rob["ranks"] == ["1", "2", "3"]
+    assert len(rob["smaa_rows"][0]["central"]) == 5
+    assert {w["precondition_id"] for w in rob["what_ifs"]} == {"compensation", "farmers-sell"}
+
+
+def test_slider_data_uses_the_normalization_actually_used(library: Library) -> None:
+    ev = evaluate(library, method="weighted-product")
+    data = slider_data(ev, library)
+    assert data["normalization"] == "offset-minmax"  # zeros rule out the default 'sum'
+    assert data["criteria"][-1] == "feasibility"
+    assert data["feasibilityIndex"] == 4
+    assert data["types"] == [1, 1, -1, -1, 1]
+    assert sum(data["weights"]) == pytest.approx(1.0)
+    json.dumps(data, allow_nan=False)
+
+
+def test_expected_feasibility_disables_its_slider(library: Library) -> None:
+    ctx = build_context(results_for(library, feasibility="expected"))
+    controls = {c["id"]: c for c in ctx["sliders"]["controls"]}
+    assert controls["feasibility"]["disabled"]
+    assert controls["feasibility"]["value"] == "0.0"
+    assert not controls["safety"]["disabled"]
