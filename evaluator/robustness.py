@@ -219,7 +219,7 @@ def analyse_sensitivity(
         sampler = DirichletWeights(tuple(float(w) for w in setup.weights), concentration)
         model = {"kind": "dirichlet", "concentration": float(concentration)}
     smaa = run_smaa(
-        setup.score_stack,
+        setup.score_prepared,
         sampler,
         base.option_ids,
         n_samples=samples,
@@ -228,6 +228,7 @@ def analyse_sensitivity(
         draw_matrices=setup.evidence.sample_matrices if uncertainty else None,
         higher_is_better=setup.higher_is_better,
         progress=progress,
+        prepare=setup.prepare_stack,
     )
     return Sensitivity(
         evaluation=base,

@@ -142,3 +142,41 @@ def test_sensitivity_user_errors(args: list[str], needle: str) -> None:
     result = runner.invoke(app, ["sensitivity", str(MINI), *args])
     assert result.exit_code == 1
     assert needle in result.stderr
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_prepared_scoring_is_bit_identical(method: str) -> None:
+    from evaluator.evaluation import prepare
+
+    setup = prepare(LIB, method=method)
+    rng = np.random.default_rng(5)
+    mats = setup.evidence.sample_matrices(rng, 300)
+    weights = rng.dirichlet(np.ones(mats.shape[-1]), 300)
+    direct = setup.score_stack(mats, weights)
+    assert np.array_equal(setup.score_prepared(setup.prepare_stack(mats), weights), direct)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_smaa_prepare_hook_changes_no_number(method: str) -> None:
+    from evaluator.evaluation import prepare
+    from evaluator.sensitivity import DirichletWeights, run_smaa
+
+    setup = prepare(LIB, method=method)
+    common = {
+        "n_samples": 12_345,
+        "seed": 4,
+        "draw_matrices": setup.evidence.sample_matrices,
+        "higher_is_better": setup.higher_is_better,
+    }
+    sampler = DirichletWeights(tuple(setup.weights), 20.0)
+    plain = run_smaa(setup.score_stack, sampler, setup.evidence.option_ids, **common)
+    fast = run_smaa(
+        setup.score_prepared,
+        sampler,
+        setup.evidence.option_ids,
+        prepare=setup.prepare_stack,
+        **common,
+    )
+    assert np.array_equal(plain.rank_acceptability, fast.rank_acceptability)
+    assert np.array_equal(plain.confidence, fast.confidence, equal_nan=True)
+    assert np.array_equal(plain.central_weights, fast.central_weights, equal_nan=True)

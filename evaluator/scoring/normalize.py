@@ -186,7 +186,9 @@ def normalize(matrix: npt.ArrayLike, types: npt.ArrayLike, method: str = "minmax
     if method == "vector":
         return _vector(x, cost)
     if method == "none":
-        return np.where(cost, -x, x)
+        # With no cost column there is nothing to do: return the values themselves (kernels
+        # never write into their inputs), which saves a full pass in the Monte Carlo.
+        return np.where(cost, -x, x) if cost.any() else x
     known = ", ".join(NORMALIZATIONS)
     raise ValueError(f"unknown normalization {method!r}; known: {known}")
 

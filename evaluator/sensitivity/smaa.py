@@ -272,6 +272,7 @@ def run_smaa(
     chunk_blocks: int = 1,
     pairwise: bool = False,
     confidence: bool = True,
+    prepare: Callable[[FloatArray], FloatArray] | None = None,
 ) -> SMAAResult:
     """Run SMAA-2 over ``n_samples`` draws (Lahdelma & Salminen 2001; notes section 5.4).
 
@@ -281,9 +282,13 @@ def run_smaa(
     an option is the share of fresh matrix draws in which, at its central weights, no other
     option scores higher by more than the tie tolerance (JSMAA's rule; Tervonen & Lahdelma
     2007); for a fixed matrix it is computed once and is 0 or 1. ``chunk_blocks`` trades memory
-    for speed and never changes a result; ``confidence=False`` skips the confidence pass
-    (confidence then NaN). A ``KeyboardInterrupt`` propagates unchanged; nothing outside this
-    call is modified, and results are built only once every draw is counted.
+    for speed and never changes a result. ``prepare`` (optional) maps a matrix or stack to
+    what ``score_fn`` takes, once per chunk: a weight-independent step such as normalization
+    then runs once however many weight vectors score the same draws (the confidence pass
+    scores each draw at every first-ranked option's central weights). ``confidence=False``
+    skips the confidence pass (confidence then NaN). A ``KeyboardInterrupt`` propagates
+    unchanged; nothing outside this call is modified, and results are built only once every
+    draw is counted.
     """
     m, n = len(options), weights.n_criteria
     if m < 1 or len(set(options)) != m:
@@ -298,6 +303,8 @@ def run_smaa(
         fixed = np.asarray(matrix, dtype=np.float64)
         if fixed.shape != (m, n):
             raise ValueError(f"matrix must be {m} x {n} (options x criteria), got {fixed.shape}")
+    ready = (lambda x: x) if prepare is None else prepare
+    fixed_ready: FloatArray | None = None if fixed is None else ready(fixed)
 
     tie_rank = id_tie_rank(options)
     id_order = None if np.array_equal(tie_rank, np.arange(m)) else np.argsort(tie_rank)
@@ -318,7 +325,7 @@ def run_smaa(
             if draw_matrices is not None:
                 m_parts.append(_draw(draw_matrices, rng, sizes[b], m, n))
         w_chunk = _join(w_parts)
-        mats = fixed if fixed is not None else _join(m_parts)
+        mats = fixed_ready if fixed_ready is not None else ready(_join(m_parts))
         order = _rank_order(oriented_scores(score_fn, mats, w_chunk, higher_is_better), id_order)
         start = 0
         for b in blocks:
@@ -337,23 +344,25 @@ def run_smaa(
 
     conf = np.full(m, np.nan)
     conf_samples = 0
-    if confidence and best and fixed is not None:
-        at_central = oriented_scores(score_fn, fixed, central[best], higher_is_better)
+    if confidence and best and fixed_ready is not None:
+        at_central = oriented_scores(score_fn, fixed_ready, central[best], higher_is_better)
         conf[best] = [float(is_top(at_central[i], a)) for i, a in enumerate(best)]
     elif confidence and best and draw_matrices is not None:
         hits = np.zeros(m, dtype=np.int64)
         for blocks in chunks:
-            mats = _join(
-                [
-                    _draw(
-                        draw_matrices,
-                        np.random.default_rng(confidence_block_seed(seed, b)),
-                        sizes[b],
-                        m,
-                        n,
-                    )
-                    for b in blocks
-                ]
+            mats = ready(
+                _join(
+                    [
+                        _draw(
+                            draw_matrices,
+                            np.random.default_rng(confidence_block_seed(seed, b)),
+                            sizes[b],
+                            m,
+                            n,
+                        )
+                        for b in blocks
+                    ]
+                )
             )
             k = mats.shape[0]
             for a in best:

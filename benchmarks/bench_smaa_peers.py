@@ -1,0 +1,182 @@
+"""SMAA-2 on the shipped library, side by side with a naive floor and the peers.
+
+Measured in one run, medians of --repeats (the machines are shared and noisy):
+
+1. ``--no-uncertainty`` (fixed matrix): our ``run_smaa`` per draw vs a naive numpy floor
+   (Dirichlet weights, one matmul on the normalized matrix, argsort; blocks of 100,000).
+2. Uncertain judgements: our per-draw time with and without the confidence pass, vs a
+   per-draw Python loop over pymcdm's weighted sum (minmax) on the same-size sampled
+   matrix (timed on a subset and extrapolated).
+3. VIKOR with uniform weights on the shipped (fixed) matrix: ours vs pyrepo-mcda's
+   ``VIKOR_SMAA``, the only other Python SMAA (``pip install pyrepo-mcda``).
+4. ``--big``: peak traced memory of the fixed-matrix run at 1,000,000 and 10,000,000 draws.
+
+    python benchmarks/bench_smaa_peers.py [--draws 200000] [--repeats 5] [--big]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from evaluator.evaluation import prepare, score_setup
+from evaluator.scoring import normalize, vikor
+from evaluator.sensitivity import DirichletWeights, UniformWeights, run_smaa
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def median_time(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def naive_floor(normalized: np.ndarray, w0: np.ndarray, draws: int, kappa: float) -> None:
+    rng = np.random.default_rng(0)
+    alpha = kappa * w0[w0 > 0]
+    block = 100_000
+    counts = np.zeros((normalized.shape[0], normalized.shape[0]))
+    for start in range(0, draws, block):
+        k = min(block, draws - start)
+        w = np.zeros((k, w0.size))
+        w[:, w0 > 0] = rng.dirichlet(alpha, k)
+        order = np.argsort(-(w @ normalized.T), axis=1)
+        np.add.at(counts, (order, np.arange(normalized.shape[0])), 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=200_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--lib", default=str(REPO / "scenarios"))
+    parser.add_argument("--big", action="store_true")
+    opts = parser.parse_args()
+
+    setup = prepare(opts.lib)
+    base = score_setup(setup)
+    ids, types = base.option_ids, setup.evidence.types
+    m, n = base.matrix.shape
+    w0 = setup.weights
+    print(
+        f"library {opts.lib}: {m} options x {n} criteria; profile {setup.profile}; "
+        f"{opts.draws:,} draws; median of {opts.repeats}\n"
+    )
+
+    # The product path (robustness.analyse_sensitivity): normalize each block once.
+    def ours_fixed(draws: int) -> object:
+        return run_smaa(
+            setup.score_prepared,
+            DirichletWeights(tuple(w0), 20.0),
+            ids,
+            n_samples=draws,
+            seed=0,
+            matrix=base.matrix,
+            prepare=setup.prepare_stack,
+        )
+
+    normalized = normalize(base.matrix, types, "minmax")
+    t_ours = median_time(lambda: ours_fixed(opts.draws), opts.repeats)
+    t_floor = median_time(lambda: naive_floor(normalized, w0, opts.draws, 20.0), opts.repeats)
+    us = 1e6 / opts.draws
+    print("1. fixed matrix (--no-uncertainty), weighted sum")
+    print(
+        f"   ours  {t_ours * us:8.3f} us/draw   naive floor {t_floor * us:8.3f} us/draw   "
+        f"ratio {t_ours / t_floor:.2f}x (target <= 2x)"
+    )
+
+    def ours_uncertain(confidence: bool, draws: int) -> object:
+        return run_smaa(
+            setup.score_prepared,
+            DirichletWeights(tuple(w0), 20.0),
+            ids,
+            n_samples=draws,
+            seed=0,
+            draw_matrices=setup.evidence.sample_matrices,
+            confidence=confidence,
+            prepare=setup.prepare_stack,
+        )
+
+    draws_u = max(20_000, opts.draws // 4)
+    t_main = median_time(lambda: ours_uncertain(False, draws_u), opts.repeats)
+    t_conf = median_time(lambda: ours_uncertain(True, draws_u), max(1, opts.repeats // 2))
+
+    from pymcdm.methods import WSM
+    from pymcdm.normalizations import minmax_normalization
+
+    wsm = WSM(minmax_normalization)
+    rng = np.random.default_rng(0)
+    loop_draws = 2_000
+
+    # The loop gets its matrices and weights drawn in advance (by our vectorised sampler),
+    # so only pymcdm's per-draw scoring and ranking are timed.
+    loop_mats = setup.evidence.sample_matrices(rng, loop_draws)
+    loop_w = np.zeros((loop_draws, n))
+    loop_w[:, w0 > 0] = rng.dirichlet(20.0 * w0[w0 > 0], loop_draws)
+
+    def pymcdm_loop() -> None:
+        for matrix, w in zip(loop_mats, loop_w, strict=True):
+            scores = wsm(matrix, w, types, validation=False)
+            np.argsort(-scores)
+
+    t_loop = median_time(pymcdm_loop, max(1, opts.repeats // 2)) / loop_draws
+    per_main, per_conf = t_main / draws_u, t_conf / draws_u
+    print("\n2. uncertain judgements (likelihoods, magnitudes, impacts sampled), weighted sum")
+    print(f"   ours, rank pass only       {per_main * 1e6:8.2f} us/draw")
+    print(f"   ours, with confidence pass {per_conf * 1e6:8.2f} us/draw")
+    print(f"   pymcdm per-draw loop       {t_loop * 1e6:8.2f} us/draw (timed on {loop_draws:,})")
+    print(
+        f"   speed-up vs pymcdm loop: {t_loop / per_main:.0f}x rank pass, "
+        f"{t_loop / per_conf:.0f}x with confidence (target >= 100x)"
+    )
+
+    from pyrepo_mcda.mcda_methods import VIKOR_SMAA
+
+    k = 20_000
+    weights = np.random.default_rng(1).dirichlet(np.ones(n), k)
+
+    def ours_vikor() -> object:
+        return run_smaa(
+            lambda mat, w: vikor(mat, w, types),
+            UniformWeights(n),
+            ids,
+            n_samples=k,
+            seed=0,
+            matrix=base.matrix,
+            higher_is_better=False,
+        )
+
+    def pyrepo_vikor() -> object:
+        return VIKOR_SMAA()(base.matrix, weights, types)
+
+    t_ov = median_time(ours_vikor, opts.repeats)
+    t_pv = median_time(pyrepo_vikor, max(1, opts.repeats // 2))
+    print(f"\n3. VIKOR SMAA, uniform weights, fixed matrix, {k:,} draws")
+    print(
+        f"   ours {t_ov / k * 1e6:8.2f} us/draw   pyrepo-mcda VIKOR_SMAA {t_pv / k * 1e6:8.2f} "
+        f"us/draw   speed-up {t_pv / t_ov:.0f}x"
+    )
+
+    if opts.big:
+        print("\n4. peak traced memory, fixed matrix")
+        peaks = {}
+        for draws in (1_000_000, 10_000_000):
+            tracemalloc.start()
+            ours_fixed(draws)
+            peaks[draws] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            print(f"   {draws:>10,} draws: {peaks[draws] / 2**20:7.1f} MiB")
+        print(f"   ratio 10M / 1M: {peaks[10_000_000] / peaks[1_000_000]:.2f} (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
