@@ -448,12 +448,13 @@ def compare(
             ranks.append(run.ranks)
             notes.extend(f"{profile}:{method}: {n}" for n in run.notes)
     if lenses:
-        default_method = method_ids[0] if methods else "weighted-sum"
+        # DESIGN.md section 7: lens columns use the default profile and method, whatever
+        # profiles and methods were selected, so they compare with each other.
         for source in lib.sources:
             run = evaluate(
                 lib,
-                profile=profile_ids[0] if profiles else None,
-                method=default_method,
+                profile=None,
+                method="weighted-sum",
                 lens=source.id,
                 **common,
             )

@@ -157,6 +157,15 @@ def test_compare_columns_and_tau() -> None:
     assert doc["rows"][0]["option"] == "levee"
 
 
+def test_lens_columns_use_the_default_profile_and_method() -> None:
+    # Selecting thrift and TOPSIS must not change the lens columns (DESIGN.md section 7).
+    picked = compare(LIB, profiles=["thrift"], methods=["topsis"], lenses=True)
+    default = compare(LIB, profiles=["balanced"], methods=["weighted-sum"], lenses=True)
+    assert np.array_equal(picked.ranks[:, -2:], default.ranks[:, -2:])
+    review = evaluate(LIB, lens="review")
+    assert np.array_equal(picked.ranks[:, -1], review.ranks)
+
+
 def test_kendall_tau_b_known_values() -> None:
     assert kendall_tau_b(np.array([1.0, 2, 3]), np.array([1.0, 2, 3])) == 1.0
     assert kendall_tau_b(np.array([1.0, 2, 3]), np.array([3.0, 2, 1])) == -1.0
