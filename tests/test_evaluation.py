@@ -183,3 +183,16 @@ def test_sampled_matrices_stay_in_range_and_match_point_at_midpoints() -> None:
     assert draws[:, 2, 0].max() <= 3.0
     assert abs(draws[:, 2, 0].mean() - 2.5) < 0.05
     assert np.all(draws[:, 0, 0] == 5.0)  # point magnitude never varies
+
+
+def test_public_api_is_importable_lazily() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, evaluator; assert 'numpy' not in sys.modules; "
+        "from evaluator import evaluate, compare, analyse_sensitivity, Evaluation; "
+        "assert callable(evaluate) and callable(analyse_sensitivity); print('ok')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "ok", done.stderr
