@@ -51,3 +51,14 @@ def test_readme_examples_run(line: str, monkeypatch: pytest.MonkeyPatch) -> None
         args[args.index("--samples") + 1] = "2000"
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.skipif(not (SCENARIOS / "sources.yaml").exists(), reason="scenarios/ not present")
+def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    block = re.search(r"```python\n(.*?)```", README, re.S)
+    assert block is not None
+    code = block.group(1).replace("samples=20_000", "samples=2_000")  # same call, fewer draws
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert "result" in namespace
