@@ -178,23 +178,10 @@ def new_command(
     target = Path(lib) / "options" / f"{option_id}.yaml"
     if target.exists():
         raise InputError(f"{os.path.join(lib, 'options', option_id + '.yaml')} already exists")
-    write_atomically(target, option_scaffold(library, option_id, lib))
+    from .atomic import write_text_atomically
+
+    write_text_atomically(target, option_scaffold(library, option_id, lib))
     print(os.path.join(lib, "options", f"{option_id}.yaml"))
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write via a temporary file in the same directory, then rename: never half-written."""
-    import tempfile
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 ProfileOpt = Annotated[
@@ -557,7 +544,10 @@ def report_command(
     finally:
         progress.close()
     target = out or default_report_path(lib, profile_id)
-    write_report(target, html)
+    try:
+        write_report(target, html)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write the report ({exc.strerror or exc})") from None
     print(target)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import __version__
+from ..atomic import write_text_atomically
 from ..evaluation import LibraryLike, as_library, compare, evaluate
 from ..robustness import analyse_sensitivity
 from .context import Results, build_context
@@ -159,23 +159,9 @@ def default_report_path(library_dir: str | os.PathLike[str], profile: str) -> st
 
 
 def write_report(path: str | os.PathLike[str], html: str) -> None:
-    """Write ``html`` to ``path`` atomically (temp file in the same directory + os.replace).
+    """Write ``html`` to ``path`` atomically (temp file in the same directory + rename).
 
     The directory is created if missing. On any failure the temporary file is removed and
     an existing file at ``path`` is left untouched.
     """
-    target = Path(path)
-    directory = target.absolute().parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".report-", suffix=".tmp", dir=directory)
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(html)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, html)
