@@ -99,6 +99,7 @@ def test_evidence_imports_only_model_and_numpy() -> None:
         "collections",
         "typing",
         "math",
+        "functools",
     )
     for module in imported_modules(evidence):
         assert module.startswith(allowed), f"evidence.py imports {module}"
