@@ -43,8 +43,13 @@ from .stability import (
     oriented_scores,
 )
 
-BLOCK_SIZE: Final = 10_000
-"""Draws per block. Part of the reproducibility contract: changing it changes the numbers."""
+BLOCK_SIZE: Final = 5_000
+"""Draws per block. Part of the reproducibility contract: changing it changes the numbers.
+
+Why 5,000: with sampled judgements a block's arrays then take a few MB, which the allocator
+reuses from block to block; at 10,000 they were handed back and refaulted page by page each
+block, and the whole pass ran about 1.5x slower (measured with benchmarks/bench_smaa_peers.py).
+"""
 
 DrawMatrices = Callable[[np.random.Generator, int], FloatArray]
 """``draw_matrices(rng, k) -> k x m x n`` performance matrices, drawn from ``rng`` only."""
@@ -366,7 +371,7 @@ def run_smaa(
             )
             k = mats.shape[0]
             for a in best:
-                w_a = np.tile(central[a], (k, 1))
+                w_a = np.broadcast_to(central[a], (k, n))  # a read-only view, no copy
                 hits[a] += int(
                     is_top(oriented_scores(score_fn, mats, w_a, higher_is_better), a).sum()
                 )

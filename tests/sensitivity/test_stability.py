@@ -16,7 +16,10 @@ from evaluator.sensitivity import (
     stability_intervals_numeric,
 )
 from evaluator.sensitivity.stability import (
+    TIE_RTOL,
+    is_top,
     ranking_stability_intervals_additive,
+    tie_groups,
     tie_ranking,
     top_option,
 )
@@ -261,3 +264,24 @@ def test_numeric_rejects_bad_scores(linear: ScoreFn) -> None:
     for fn in (wrong_shape, nan_scores):
         with pytest.raises(ValueError):
             stability_intervals_numeric(fn, V_NOTES, W_NOTES)
+
+
+# Scores built from a few levels plus offsets below, at and above the tie tolerance, so exact
+# ties, chained near-ties and clear gaps all occur.
+_levels = st.sampled_from([0.0, 1.0, -1.0, 0.5, 1.0 + 0.5 * TIE_RTOL, 1.0 + 3 * TIE_RTOL])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_levels, min_size=5, max_size=5), min_size=1, max_size=6))
+def test_is_top_agrees_with_tie_groups(rows: list[list[float]]) -> None:
+    scores = np.array(rows)
+    groups = tie_groups(scores)
+    for b in range(scores.shape[1]):
+        np.testing.assert_array_equal(is_top(scores, b), groups[:, b] == 0)
+
+
+def test_is_top_follows_chained_ties() -> None:
+    # 1 ties 1 - 0.6 tol, which ties 1 - 1.2 tol: the chain keeps all three on top.
+    tol = TIE_RTOL
+    scores = np.array([[1.0, 1.0 - 0.6 * tol, 1.0 - 1.2 * tol, 0.5]])
+    assert [bool(is_top(scores, b)[0]) for b in range(4)] == [True, True, True, False]
