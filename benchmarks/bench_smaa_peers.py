@@ -6,7 +6,9 @@ Measured in one run, medians of --repeats (the machines are shared and noisy):
    (Dirichlet weights, one matmul on the normalized matrix, argsort; blocks of 100,000).
 2. Uncertain judgements: our per-draw time with and without the confidence pass, vs a
    per-draw Python loop over pymcdm's weighted sum (minmax) on the same-size sampled
-   matrix (timed on a subset and extrapolated).
+   matrix (timed on a subset and extrapolated). The three run in turn within each repeat
+   and the speed-up is the median of the per-repeat ratios, so machine drift between
+   measurements does not enter the ratio.
 3. VIKOR with uniform weights on the shipped (fixed) matrix: ours vs pyrepo-mcda's
    ``VIKOR_SMAA``, the only other Python SMAA (``pip install pyrepo-mcda``).
 4. ``--big``: peak traced memory of the fixed-matrix run at 1,000,000 and 10,000,000 draws.
@@ -39,6 +41,24 @@ def median_time(fn: Callable[[], object], repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def paired_times(fns: list[Callable[[], object]], repeats: int) -> list[list[float]]:
+    """Times of each fn, run in turn within every repeat, so drift on a shared machine hits
+    all of them alike; ratios are then taken repeat by repeat."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, out in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return times
+
+
+def ratio_summary(slow: list[float], fast: list[float]) -> str:
+    """Median and range of the per-repeat ratios slow / fast."""
+    ratios = [s / f for s, f in zip(slow, fast, strict=True)]
+    return f"{statistics.median(ratios):.0f}x (range {min(ratios):.0f}-{max(ratios):.0f}x)"
 
 
 def naive_floor(normalized: np.ndarray, w0: np.ndarray, draws: int, kappa: float) -> None:
@@ -107,8 +127,6 @@ def main() -> None:
         )
 
     draws_u = max(20_000, opts.draws // 4)
-    t_main = median_time(lambda: ours_uncertain(False, draws_u), opts.repeats)
-    t_conf = median_time(lambda: ours_uncertain(True, draws_u), max(1, opts.repeats // 2))
 
     from pymcdm.methods import WSM
     from pymcdm.normalizations import minmax_normalization
@@ -128,15 +146,27 @@ def main() -> None:
             scores = wsm(matrix, w, types, validation=False)
             np.argsort(-scores)
 
-    t_loop = median_time(pymcdm_loop, max(1, opts.repeats // 2)) / loop_draws
-    per_main, per_conf = t_main / draws_u, t_conf / draws_u
+    t_main, t_conf, t_loop = paired_times(
+        [
+            lambda: ours_uncertain(False, draws_u),
+            lambda: ours_uncertain(True, draws_u),
+            pymcdm_loop,
+        ],
+        opts.repeats,
+    )
+    per_main = [t / draws_u for t in t_main]
+    per_conf = [t / draws_u for t in t_conf]
+    per_loop = [t / loop_draws for t in t_loop]
     print("\n2. uncertain judgements (likelihoods, magnitudes, impacts sampled), weighted sum")
-    print(f"   ours, rank pass only       {per_main * 1e6:8.2f} us/draw")
-    print(f"   ours, with confidence pass {per_conf * 1e6:8.2f} us/draw")
-    print(f"   pymcdm per-draw loop       {t_loop * 1e6:8.2f} us/draw (timed on {loop_draws:,})")
+    print(f"   ours, rank pass only       {statistics.median(per_main) * 1e6:8.2f} us/draw")
+    print(f"   ours, with confidence pass {statistics.median(per_conf) * 1e6:8.2f} us/draw")
     print(
-        f"   speed-up vs pymcdm loop: {t_loop / per_main:.0f}x rank pass, "
-        f"{t_loop / per_conf:.0f}x with confidence (target >= 100x)"
+        f"   pymcdm per-draw loop       {statistics.median(per_loop) * 1e6:8.2f} us/draw "
+        f"(timed on {loop_draws:,})"
+    )
+    print(
+        f"   speed-up vs pymcdm loop, per repeat (target >= 100x): rank pass "
+        f"{ratio_summary(per_loop, per_main)}, with confidence {ratio_summary(per_loop, per_conf)}"
     )
 
     from pyrepo_mcda.mcda_methods import VIKOR_SMAA

@@ -138,16 +138,29 @@ def tie_groups(scores: FloatArray) -> IntArray:
 def is_top(scores: FloatArray, b: int) -> BoolArray:
     """Row-wise: is option ``b`` in the top tie group (no option clearly above it)?
 
-    Same answer as ``tie_groups(scores)[..., b] == 0``, found with one sort: the top group
-    runs down the sorted scores to the first gap wider than the tolerance, so ``b`` is in it
-    exactly when its score reaches the group's lowest score. Why: the SMAA confidence pass
-    asks this for every block and every first-ranked option.
+    Same answer as ``tie_groups(scores)[..., b] == 0``, mostly without sorting. Ties chain
+    (successive sorted scores within the tolerance), so with ``gap = max - s_b``: ``gap <=
+    tol`` puts ``b`` on top, and since m options make at most m - 1 links, ``gap`` beyond
+    ``(m - 1) tol`` rules it out (checked with a 2x margin for rounding). Only rows in between
+    are sorted. Why: the SMAA confidence pass asks this for every draw and every
+    first-ranked option.
     """
     s = np.asarray(scores, dtype=np.float64)
+    tol = TIE_RTOL * np.max(np.abs(s), axis=-1)
+    gap = np.max(s, axis=-1) - s[..., b]
+    top = np.asarray(gap <= tol)
+    unsure = ~top & (gap <= 2 * s.shape[-1] * tol)
+    if np.any(unsure):
+        top[unsure] = _is_top_sorted(s[unsure], b)
+    return top
+
+
+def _is_top_sorted(s: FloatArray, b: int) -> BoolArray:
+    # The top group runs down the sorted scores to the first gap wider than the tolerance;
+    # b is in it exactly when its score reaches the group's lowest score.
     srt = -np.sort(-s, axis=-1)
     tol = TIE_RTOL * np.max(np.abs(s), axis=-1, keepdims=True)
     gaps = (srt[..., :-1] - srt[..., 1:]) > tol
-    # Index of the group's last member: the first wide gap, or the last option if none.
     last = np.where(gaps.any(axis=-1), gaps.argmax(axis=-1), s.shape[-1] - 1)
     floor = np.take_along_axis(srt, last[..., None], axis=-1)[..., 0]
     return np.asarray(s[..., b] >= floor)

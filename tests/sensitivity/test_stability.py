@@ -285,3 +285,8 @@ def test_is_top_follows_chained_ties() -> None:
     tol = TIE_RTOL
     scores = np.array([[1.0, 1.0 - 0.6 * tol, 1.0 - 1.2 * tol, 0.5]])
     assert [bool(is_top(scores, b)[0]) for b in range(4)] == [True, True, True, False]
+    # One score vector (not a stack) gives one answer per option, the same ones.
+    assert [bool(is_top(scores[0], b)) for b in range(4)] == [True, True, True, False]
+    # Broken chain: 1 - 2.2 tol is more than tol below its neighbour.
+    broken = np.array([1.0, 1.0 - 0.6 * tol, 1.0 - 2.2 * tol, 0.5])
+    assert [bool(is_top(broken, b)) for b in range(4)] == [True, True, False, False]
