@@ -174,10 +174,7 @@ def what_ifs(setup: Setup, base: Evaluation) -> list[WhatIf]:
 
 
 def _pooled_preconditions(setup: Setup) -> FloatArray:
-    ev = setup.evidence
-    mid = (ev.pre_lik_low + ev.pre_lik_high) / 2
-    pooled: FloatArray = ev.pooled_preconditions(mid[:, None])[:, 0]
-    return pooled
+    return setup.evidence.precondition_point
 
 
 def analyse_sensitivity(

@@ -1,4 +1,4 @@
-"""The compiled evidence's grouped sums and its draw-last batched form."""
+"""The compiled evidence: grouped row updates, folded constants, the draw-last batch."""
 
 from __future__ import annotations
 
@@ -11,59 +11,76 @@ from hypothesis import strategies as st
 from evaluator import load_library
 from evaluator.scoring.evidence import _Runs, compile_evidence
 
+LIB = load_library(MINI)
+
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.integers(0, 6), min_size=1, max_size=20),
+    st.lists(st.integers(0, 6), min_size=0, max_size=20),
     st.integers(1, 4),
     st.integers(0, 2**32 - 1),
 )
-def test_runs_match_reduceat(keys_list: list[int], k: int, seed: int) -> None:
-    keys = np.sort(np.asarray(keys_list, dtype=np.intp))
-    rows = np.random.default_rng(seed).uniform(0.5, 2.0, (keys.size, k))
+def test_runs_add_and_multiply_every_source_into_its_target(
+    keys: list[int], k: int, seed: int
+) -> None:
+    rows = np.random.default_rng(seed).uniform(0.5, 2.0, (len(keys), k))
     runs = _Runs.of(keys)
-    starts = np.flatnonzero(np.r_[True, np.diff(keys) != 0])
-    summed = np.full((7, k), -1.0)
-    runs.sum_into(summed, rows)
-    multiplied = np.full((7, k), -1.0)
-    runs.multiply_into(multiplied, rows)
-    owners = keys[starts]
-    np.testing.assert_allclose(summed[owners], np.add.reduceat(rows, starts), rtol=1e-15)
-    np.testing.assert_allclose(multiplied[owners], np.multiply.reduceat(rows, starts), rtol=1e-15)
-    untouched = np.setdiff1d(np.arange(7), owners)
-    assert np.all(summed[untouched] == -1.0)
-    assert np.all(multiplied[untouched] == -1.0)
+    summed, multiplied = np.full((7, k), 1.0), np.full((7, k), 1.0)
+    runs.add_to(summed, rows)
+    runs.multiply_to(multiplied, rows)
+    want_sum, want_product = np.full((7, k), 1.0), np.full((7, k), 1.0)
+    for key, row in zip(keys, rows, strict=True):  # sources in listed order
+        want_sum[key] += row
+        want_product[key] *= row
+    np.testing.assert_array_equal(summed, want_sum)
+    np.testing.assert_array_equal(multiplied, want_product)
 
 
-def test_runs_of_no_keys_touch_nothing() -> None:
-    target = np.full((3, 2), 7.0)
-    _Runs.of(np.zeros(0, dtype=np.intp)).sum_into(target, np.zeros((0, 2)))
-    assert np.all(target == 7.0)
+def test_only_uncertain_inputs_are_parameters() -> None:
+    ev = compile_evidence(LIB)
+    # From the mini library's files: ranges and ICD terms are parameters; point magnitudes,
+    # point impacts and the numeric likelihood 0.1 (wetland-overhyped, review) are constants.
+    assert ev.parameters == (
+        "wetland-soaks magnitude",
+        "levee-spawning impact",
+        "levee-cost likelihood (gazette)",
+        "levee-spawning likelihood (review)",
+        "relocation-resistance likelihood (gazette)",
+        "wetland-overhyped likelihood (gazette)",
+        "compensation likelihood (gazette)",
+        "farmers-sell likelihood (review)",
+    )
+    assert ev.parameter_cuts == (1, 2, 6)
+    np.testing.assert_array_equal(ev.parameter_low, [2, 3, 0.95, 0.55, 0.55, 0.45, 0.3, 0.2])
+    np.testing.assert_array_equal(ev.parameter_high, [3, 4, 0.99, 0.8, 0.8, 0.55, 0.5, 0.45])
+
+
+def test_a_forced_precondition_draws_nothing() -> None:
+    free = compile_evidence(LIB)
+    forced = compile_evidence(LIB, assume={"farmers-sell": 1.0})
+    assert set(free.parameters) - set(forced.parameters) == {"farmers-sell likelihood (review)"}
+    assert forced.precondition_point[forced.precondition_ids.index("farmers-sell")] == 1.0
 
 
 @pytest.mark.parametrize("feasibility", ["weight", "expected"])
 @pytest.mark.parametrize("lens", [None, "face-ripped-off"])
 def test_a_batch_equals_its_draws_one_at_a_time(feasibility: str, lens: str | None) -> None:
     ev = compile_evidence(load_library(SCENARIOS), lens=lens, feasibility=feasibility)
-    low, span, cuts = ev._draw_layout
-    params = low[:, None] + span[:, None] * np.random.default_rng(3).random((low.size, 40))
-    groups = np.split(params, cuts, axis=0)
-    batch = ev.evaluate(*groups)
+    low, high = ev.parameter_low[:, None], ev.parameter_high[:, None]
+    params = low + (high - low) * np.random.default_rng(3).random((low.size, 40))
+    batch = ev.evaluate(params)
     assert batch.shape == (40, *ev.shape)
     for d in range(40):
-        one = ev.evaluate(*(g[:, d : d + 1] for g in groups))[0]
-        np.testing.assert_array_equal(batch[d], one)
+        np.testing.assert_array_equal(batch[d], ev.evaluate(params[:, d : d + 1])[0])
 
 
-def test_sampled_stack_is_a_draw_last_view_with_the_point_matrix_at_midpoints() -> None:
-    ev = compile_evidence(load_library(MINI))
+def test_sampled_stack_is_a_draw_last_view_and_matches_the_point_matrix_at_midpoints() -> None:
+    ev = compile_evidence(LIB)
     stack = ev.sample_matrices(np.random.default_rng(0), 50)
-    # Criterion columns across options are contiguous per draw-axis: the layout that makes
-    # normalization fast. A C-ordered copy must hold the same numbers.
+    # Successive draws of one cell are adjacent in memory: the layout that makes
+    # normalization across options fast.
     assert stack.strides[0] == stack.itemsize
-    np.testing.assert_array_equal(np.ascontiguousarray(stack), stack)
     point = ev.point_matrix()
     assert point.flags["C_CONTIGUOUS"]
-    low, span, cuts = ev._draw_layout
-    mid = np.split((low + span / 2)[:, None], cuts, axis=0)
-    np.testing.assert_array_equal(ev.evaluate(*mid)[0], point)
+    mid = (ev.parameter_low + ev.parameter_high) / 2
+    np.testing.assert_array_equal(ev.evaluate(mid[:, None])[0], point)
