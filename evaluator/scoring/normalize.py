@@ -112,17 +112,18 @@ def require_positive(matrix: FloatArray, normalization: str) -> None:
 
 
 def _minmax(x: FloatArray, cost: npt.NDArray[np.bool_]) -> FloatArray:
-    # Negating cost columns first gives (max - x) / (max - min) exactly (x * -1 is exact),
-    # with fewer full-size temporaries than choosing between two numerators.
-    oriented = x * np.where(cost, -1.0, 1.0)
-    lo = oriented.min(axis=-2, keepdims=True)
-    span = oriented.max(axis=-2, keepdims=True) - lo
+    # Benefit: (x - min) / (max - min). Cost: (x - max) / -(max - min), which equals
+    # (max - x) / (max - min) bit for bit (negating both operands of a division is exact),
+    # and needs no oriented copy of the matrix.
+    lo = x.min(axis=-2, keepdims=True)
+    hi = x.max(axis=-2, keepdims=True)
+    span = hi - lo
     constant = span == 0
-    oriented -= lo
-    oriented /= np.where(constant, 1.0, span)
+    result: FloatArray = x - np.where(cost, hi, lo)
+    result /= np.where(constant, 1.0, np.where(cost, -span, span))
     if np.any(constant):
-        oriented = np.where(constant, 1.0, oriented)
-    return oriented
+        result = np.where(constant, 1.0, result)
+    return result
 
 
 def _sum(x: FloatArray, cost: npt.NDArray[np.bool_]) -> FloatArray:

@@ -145,6 +145,33 @@ def test_block_streams_do_not_depend_on_block_count(seed: int) -> None:
         np.testing.assert_array_equal(confidence_block_seed(seed, b).generate_state(4), grandchild)
 
 
+def test_each_block_draws_from_sfc64_seeded_by_its_spawned_child() -> None:
+    """The documented stream: block b's weights come first from SFC64(spawn(...)[b])."""
+    seen: list[np.random.Generator] = []
+
+    class Recorder:
+        n_criteria = 4
+
+        def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+            seen.append(rng)
+            return rng.dirichlet(np.ones(4), size)
+
+    run_smaa(
+        lambda mat, w: w @ mat.T,
+        Recorder(),
+        IDS,
+        n_samples=2 * BLOCK_SIZE,
+        seed=9,
+        matrix=RAW / 10,
+    )
+    assert len(seen) == 2
+    for b, rng in enumerate(seen):
+        assert isinstance(rng.bit_generator, np.random.SFC64)
+        fresh = np.random.Generator(np.random.SFC64(np.random.SeedSequence(9).spawn(2)[b]))
+        fresh.dirichlet(np.ones(4), BLOCK_SIZE)  # what the block drew
+        np.testing.assert_array_equal(rng.random(3), fresh.random(3))
+
+
 @dataclass
 class SpySampler:
     """Uniform weights that record every request."""
