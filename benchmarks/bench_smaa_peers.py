@@ -13,6 +13,9 @@ Measured in one run, medians of --repeats (the machines are shared and noisy):
    ``VIKOR_SMAA``, the only other Python SMAA (``pip install pyrepo-mcda``).
 4. ``--big``: peak traced memory of the fixed-matrix run at 1,000,000 and 10,000,000 draws.
 
+The process first raises glibc's malloc thresholds, as ``evaluator sensitivity`` and
+``evaluator report`` do (:mod:`evaluator.allocator`); ``--default-allocator`` measures without.
+
     python benchmarks/bench_smaa_peers.py [--draws 200000] [--repeats 5] [--big]
 """
 
@@ -27,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from evaluator.allocator import keep_freed_memory
 from evaluator.evaluation import prepare, score_setup
 from evaluator.scoring import normalize, vikor
 from evaluator.sensitivity import DirichletWeights, UniformWeights, run_smaa
@@ -80,7 +84,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--lib", default=str(REPO / "scenarios"))
     parser.add_argument("--big", action="store_true")
+    parser.add_argument("--default-allocator", action="store_true")
     opts = parser.parse_args()
+    tuned = False if opts.default_allocator else keep_freed_memory()
 
     setup = prepare(opts.lib)
     base = score_setup(setup)
@@ -89,7 +95,8 @@ def main() -> None:
     w0 = setup.weights
     print(
         f"library {opts.lib}: {m} options x {n} criteria; profile {setup.profile}; "
-        f"{opts.draws:,} draws; median of {opts.repeats}\n"
+        f"{opts.draws:,} draws; median of {opts.repeats}; "
+        f"malloc thresholds {'raised as the CLI does' if tuned else 'left at their defaults'}\n"
     )
 
     # The product path (robustness.analyse_sensitivity): normalize each block once.

@@ -420,10 +420,12 @@ def sensitivity_command(
     fmt: FormatOpt = "table",
 ) -> None:
     """Stability intervals, tornado, precondition what-ifs and SMAA-2 rank acceptability."""
+    from .allocator import keep_freed_memory
     from .output import emit, to_json
     from .robustness import analyse_sensitivity
 
     check_format(fmt)
+    keep_freed_memory()
     progress = LazyProgress(quiet)
     try:
         result = analyse_sensitivity(
@@ -523,9 +525,11 @@ def report_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Write one self-contained HTML comparison report and print its path."""
+    from .allocator import keep_freed_memory
     from .evaluation import as_library
     from .report import build_report, default_report_path, write_report
 
+    keep_freed_memory()
     library = as_library(lib)
     profile_id = profile or library.profiles[0].id
     progress = LazyProgress(quiet)

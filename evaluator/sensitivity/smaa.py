@@ -48,9 +48,10 @@ BLOCK_SIZE: Final = 1_000
 """Draws per block. Part of the reproducibility contract: changing it changes the numbers.
 
 Why 1,000: a block's largest arrays (the sampled parameters, the k x m x n stack) then stay
-near 1 MB, which the allocator reuses from block to block and the cache keeps close. With
-blocks of 5,000 or 10,000 a fresh process gave the memory back and faulted it in again page
-by page every block, and sampled runs took 1.2-1.5x as long (benchmarks/bench_smaa_peers.py).
+near 1 MB, which the cache keeps close and the allocator tends to reuse from block to block.
+With glibc's default malloc thresholds, blocks of 5,000 or 10,000 gave their memory back and
+faulted it in again every block, and sampled runs took 1.2-1.5x as long; the CLI also raises
+those thresholds (:mod:`evaluator.allocator`). Measured with benchmarks/bench_smaa_peers.py.
 """
 
 DrawMatrices = Callable[[np.random.Generator, int], FloatArray]
