@@ -51,54 +51,81 @@ class LensInfo:
 
 
 @dataclass(frozen=True)
-class _Runs:
-    """Adds or multiplies source rows into target rows, all sources of one target in turn.
+class _Steps:
+    """Sources combined into targets by whole-row slices (each row holds k draws).
 
-    Step ``d`` takes the ``d``-th source of every target that has one, so each step is one
-    gather and one in-place update of whole rows (length k), and a target's sources are
-    combined in their listed order. Why not ``np.add.reduceat(..., axis=0)``: on (rows, k)
-    arrays it is several times slower, and groups here are short (one to five sources).
+    Targets come most-sources first and sources step-major: step ``d`` takes the ``d``-th
+    source of every target that has one, so it updates the first ``n_d`` targets from
+    source rows ``start_d .. start_d + n_d``, two slices with no gather and no temporary.
+    A target's sources are combined in listing order. Why: on (rows, k) arrays numpy's
+    fancy-indexed in-place update (``a[i] += b[j]``) and ``reduceat`` along rows both
+    measured about 10x slower.
     """
 
-    steps: tuple[tuple[IntArray, IntArray], ...]  # (target rows, source rows) per step
+    targets: IntArray  # the target key of each compact row
+    sources: IntArray  # the listing index of each source, in step-major order
+    steps: tuple[tuple[int, int], ...]  # (n_d, start_d)
 
     @classmethod
-    def of(cls, keys: Sequence[int]) -> _Runs:
-        """Runs sending source row ``i`` to target row ``keys[i]``."""
-        key = np.asarray(keys, dtype=np.intp)
-        if key.size == 0:
-            return cls(())
-        order = np.argsort(key, kind="stable")
-        sorted_keys = key[order]
-        starts = np.flatnonzero(np.r_[True, np.diff(sorted_keys) != 0])
-        lengths = np.diff(np.r_[starts, key.size])
-        position = np.arange(key.size) - np.repeat(starts, lengths)
-        steps = []
-        for d in range(int(position.max()) + 1):
-            at = position == d
-            steps.append((sorted_keys[at], order[at]))
-        return cls(tuple(steps))
+    def layout(cls, keys: Sequence[int], ranks: Sequence[int] | None = None) -> _Steps:
+        """Steps sending source ``i`` to target ``keys[i]``, in order of ``ranks`` (or i)."""
+        order = ranks if ranks is not None else range(len(keys))
+        by_target: dict[int, list[int]] = {}
+        for i in sorted(range(len(keys)), key=lambda i: order[i]):
+            by_target.setdefault(keys[i], []).append(i)
+        targets = sorted(by_target, key=lambda t: -len(by_target[t]))  # stable
+        sources: list[int] = []
+        steps: list[tuple[int, int]] = []
+        for d in range(max((len(v) for v in by_target.values()), default=0)):
+            hit = [t for t in targets if len(by_target[t]) > d]  # a prefix of targets
+            steps.append((len(hit), len(sources)))
+            sources.extend(by_target[t][d] for t in hit)
+        return cls(
+            np.asarray(targets, dtype=np.intp), np.asarray(sources, dtype=np.intp), tuple(steps)
+        )
 
-    def add_to(self, target: FloatArray, rows: FloatArray) -> None:
-        """``target[key] += each of its source rows``."""
-        for into, source in self.steps:
-            target[into] += rows[source]
+    @property
+    def in_order(self) -> bool:
+        """True when sources are already listed step-major (no gather needed)."""
+        return bool(np.array_equal(self.sources, np.arange(self.sources.size)))
 
-    def multiply_to(self, target: FloatArray, rows: FloatArray) -> None:
-        """``target[key] *= each of its source rows``."""
-        for into, source in self.steps:
-            target[into] *= rows[source]
+    def ordered(self, rows: FloatArray) -> FloatArray:
+        """``rows`` (one per source, in listing order) rearranged step-major."""
+        return rows if self.in_order else np.take(rows, self.sources, axis=0)
+
+    def add(self, compact: FloatArray, rows: FloatArray) -> None:
+        """``compact[t] += each source row of target t``; rows step-major."""
+        for count, start in self.steps:
+            compact[:count] += rows[start : start + count]
+
+    def multiply(self, compact: FloatArray, rows: FloatArray) -> None:
+        """``compact[t] *= each source row of target t``; rows step-major."""
+        for count, start in self.steps:
+            compact[:count] *= rows[start : start + count]
+
+    def combine_into(
+        self, target: FloatArray, base: FloatArray, rows: FloatArray, multiply: bool = False
+    ) -> None:
+        """``target[t] = base[t]`` combined with t's source rows (listing order given)."""
+        if not self.targets.size:
+            return
+        compact = np.empty((self.targets.size, rows.shape[1]))
+        compact[:] = base[self.targets, None]
+        (self.multiply if multiply else self.add)(compact, self.ordered(rows))
+        target[self.targets] = compact
 
 
 @dataclass(frozen=True)
 class Evidence:
     """A library compiled for one lens, set of assumptions and feasibility mode.
 
-    Parameters are the uncertain inputs only, in four consecutive groups (cut at
+    Parameters are the uncertain inputs only, in four consecutive groups (ending at
     ``parameter_cuts``): benefit magnitudes, risk impacts, risk likelihoods (one per counted
     assessment) and precondition likelihoods. Every input stated as a point, every forced
     precondition and every risk or precondition with no uncertain input is folded into the
-    constants (``cell_base``, ``*_base``), so a draw samples nothing it does not need.
+    constants (``cell_base``, ``*_base``), so a draw samples nothing it does not need. Risks
+    and preconditions with an uncertain input ("varying") are rows of their own, ordered for
+    :class:`_Steps`.
     """
 
     option_ids: tuple[str, ...]
@@ -110,19 +137,19 @@ class Evidence:
     parameter_high: FloatArray
     parameter_cuts: tuple[int, int, int]  # ends of the magnitude, impact, risk-likelihood groups
     cell_base: FloatArray  # (m*n,) constant part of each cell (cell a*n + j)
-    benefit_runs: _Runs  # uncertain magnitudes -> cells
+    benefit_steps: _Steps  # uncertain magnitudes -> cells
     risk_likelihood_base: FloatArray  # (V,) per varying risk: sum of its point likelihoods
-    risk_likelihood_runs: _Runs  # uncertain risk likelihoods -> varying risks
+    risk_likelihood_steps: _Steps  # uncertain risk likelihoods -> varying risks
     risk_counts: FloatArray  # (V,) assessments counted
     risk_impact: FloatArray  # (V,) point impact, or 1 where the impact is a parameter
-    impact_runs: _Runs  # uncertain impacts -> varying risks
+    impact_rows: IntArray  # varying risks whose impact is a parameter, in parameter order
     risk_mitigation: FloatArray  # (V,) pooled mitigation factor
-    risk_runs: _Runs  # varying risks -> cells
+    risk_cell_steps: _Steps  # varying risks -> cells
     feasibility_base: FloatArray  # (m,) product of each option's constant preconditions
     pre_likelihood_base: FloatArray  # (W,) per varying precondition: sum of point likelihoods
-    pre_likelihood_runs: _Runs  # uncertain precondition likelihoods -> varying preconditions
+    pre_likelihood_steps: _Steps  # uncertain precondition likelihoods -> varying preconditions
     pre_counts: FloatArray  # (W,) assessments counted
-    pre_runs: _Runs  # varying preconditions -> options
+    pre_option_steps: _Steps  # varying preconditions -> options
     precondition_ids: tuple[str, ...]
     precondition_point: FloatArray  # (P,) pooled probability at midpoints, or as assumed
     lens: LensInfo | None = None
@@ -162,16 +189,17 @@ class Evidence:
         magnitudes, impacts, risk_lik, pre_lik = np.split(params, self.parameter_cuts, axis=0)
         cells = np.empty((m * n, k))
         cells[:] = self.cell_base[:, None]
-        self.benefit_runs.add_to(cells, magnitudes)
+        self.benefit_steps.combine_into(cells, self.cell_base, magnitudes)
         if self.risk_counts.size:
             values = np.empty((self.risk_counts.size, k))
             values[:] = self.risk_likelihood_base[:, None]
-            self.risk_likelihood_runs.add_to(values, risk_lik)
+            self.risk_likelihood_steps.add(values, risk_lik)
             values /= self.risk_counts[:, None]  # the mean likelihood over sources
             values *= self.risk_impact[:, None]  # impact x likelihood x mitigation
-            self.impact_runs.multiply_to(values, impacts)
+            if self.impact_rows.size:
+                values[self.impact_rows] *= impacts
             values *= self.risk_mitigation[:, None]
-            self.risk_runs.add_to(cells, values)
+            self.risk_cell_steps.combine_into(cells, self.cell_base, values)
         feasible = self.feasibility_values(pre_lik)
         cells[self._feasibility_rows] = feasible
         if self.feasibility == "expected":
@@ -190,9 +218,9 @@ class Evidence:
         if self.pre_counts.size:
             pooled = np.empty((self.pre_counts.size, k))
             pooled[:] = self.pre_likelihood_base[:, None]
-            self.pre_likelihood_runs.add_to(pooled, pre_likelihoods)
+            self.pre_likelihood_steps.add(pooled, pre_likelihoods)
             pooled /= self.pre_counts[:, None]
-            self.pre_runs.multiply_to(result, pooled)
+            self.pre_option_steps.combine_into(result, self.feasibility_base, pooled, multiply=True)
         return result
 
     @property
@@ -370,14 +398,42 @@ class _Plan:
         precondition_point: FloatArray,
         lens: LensInfo | None,
     ) -> Evidence:
-        def floats(values: list[float]) -> FloatArray:
-            return np.asarray(values, dtype=np.float64)
+        def floats(values: list[float], order: Sequence[int] | None = None) -> FloatArray:
+            picked = values if order is None else [values[i] for i in order]
+            return np.asarray(picked, dtype=np.float64)
 
         def keys(group: int) -> list[int]:
             return [target for *_, target in self.groups[group]]
 
-        sizes = np.cumsum([len(g) for g in self.groups])
-        everything = [p for g in self.groups for p in g]
+        def step_major(steps: _Steps, renumber: bool = False) -> _Steps:
+            # Parameters are laid out in the steps' source order, so no gather is needed;
+            # renumbered targets are rows 0, 1, ... of their own (reordered) array.
+            targets = np.arange(steps.targets.size) if renumber else steps.targets
+            return _Steps(targets, np.arange(steps.sources.size), steps.steps)
+
+        # Magnitudes, step-major by cell.
+        benefit = _Steps.layout(keys(0))
+        magnitudes = [self.groups[0][i] for i in benefit.sources]
+
+        # Varying risks: those with uncertain likelihoods first (most first), then the
+        # impact-only ones; their likelihood parameters step-major.
+        risk_lik = _Steps.layout(keys(2))
+        with_lik = {int(r) for r in risk_lik.targets}
+        rest = [r for r in range(len(self.risks["count"])) if r not in with_lik]
+        risk_order = [int(r) for r in risk_lik.targets] + rest
+        risk_at = {old: new for new, old in enumerate(risk_order)}
+        risk_liks = [self.groups[2][i] for i in risk_lik.sources]
+        impacts = self.groups[1]
+        risk_cells = [int(self.risks["cell"][r]) for r in risk_order]
+
+        # Varying preconditions (each has an uncertain likelihood), most likelihoods first.
+        pre_lik = _Steps.layout(keys(3))
+        pre_order = [int(q) for q in pre_lik.targets]
+        pre_liks = [self.groups[3][i] for i in pre_lik.sources]
+        pre_options = [int(self.pres["option"][q]) for q in pre_order]
+
+        everything = magnitudes + impacts + risk_liks + pre_liks
+        cuts = np.cumsum([len(magnitudes), len(impacts), len(risk_liks)])
         return Evidence(
             option_ids=option_ids,
             criterion_ids=criterion_ids,
@@ -386,21 +442,21 @@ class _Plan:
             parameters=tuple(label for label, *_ in everything),
             parameter_low=floats([low for _, low, _, _ in everything]),
             parameter_high=floats([high for _, _, high, _ in everything]),
-            parameter_cuts=(int(sizes[0]), int(sizes[1]), int(sizes[2])),
+            parameter_cuts=(int(cuts[0]), int(cuts[1]), int(cuts[2])),
             cell_base=self.cell_base,
-            benefit_runs=_Runs.of(keys(0)),
-            risk_likelihood_base=floats(self.risks["likelihood"]),
-            risk_likelihood_runs=_Runs.of(keys(2)),
-            risk_counts=floats(self.risks["count"]),
-            risk_impact=floats(self.risks["impact"]),
-            impact_runs=_Runs.of(keys(1)),
-            risk_mitigation=floats(self.risks["mitigation"]),
-            risk_runs=_Runs.of([int(c) for c in self.risks["cell"]]),
+            benefit_steps=step_major(benefit),
+            risk_likelihood_base=floats(self.risks["likelihood"], risk_order),
+            risk_likelihood_steps=step_major(risk_lik, renumber=True),
+            risk_counts=floats(self.risks["count"], risk_order),
+            risk_impact=floats(self.risks["impact"], risk_order),
+            impact_rows=np.asarray([risk_at[r] for *_, r in impacts], dtype=np.intp),
+            risk_mitigation=floats(self.risks["mitigation"], risk_order),
+            risk_cell_steps=_Steps.layout(risk_cells, ranks=risk_order),
             feasibility_base=self.feasibility_base,
-            pre_likelihood_base=floats(self.pres["likelihood"]),
-            pre_likelihood_runs=_Runs.of(keys(3)),
-            pre_counts=floats(self.pres["count"]),
-            pre_runs=_Runs.of([int(o) for o in self.pres["option"]]),
+            pre_likelihood_base=floats(self.pres["likelihood"], pre_order),
+            pre_likelihood_steps=step_major(pre_lik, renumber=True),
+            pre_counts=floats(self.pres["count"], pre_order),
+            pre_option_steps=_Steps.layout(pre_options, ranks=pre_order),
             precondition_ids=precondition_ids,
             precondition_point=precondition_point,
             lens=lens,

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluator import load_library
-from evaluator.scoring.evidence import _Runs, compile_evidence
+from evaluator.scoring.evidence import _Steps, compile_evidence
 
 LIB = load_library(MINI)
 
@@ -20,20 +20,34 @@ LIB = load_library(MINI)
     st.integers(1, 4),
     st.integers(0, 2**32 - 1),
 )
-def test_runs_add_and_multiply_every_source_into_its_target(
+def test_steps_combine_every_source_into_its_target_in_listing_order(
     keys: list[int], k: int, seed: int
 ) -> None:
     rows = np.random.default_rng(seed).uniform(0.5, 2.0, (len(keys), k))
-    runs = _Runs.of(keys)
-    summed, multiplied = np.full((7, k), 1.0), np.full((7, k), 1.0)
-    runs.add_to(summed, rows)
-    runs.multiply_to(multiplied, rows)
-    want_sum, want_product = np.full((7, k), 1.0), np.full((7, k), 1.0)
-    for key, row in zip(keys, rows, strict=True):  # sources in listed order
+    base = np.arange(7.0) + 1
+    steps = _Steps.layout(keys)
+    summed, multiplied = np.full((7, k), -1.0), np.full((7, k), -1.0)
+    steps.combine_into(summed, base, rows)
+    steps.combine_into(multiplied, base, rows, multiply=True)
+    want_sum, want_product = np.full((7, k), -1.0), np.full((7, k), -1.0)
+    for key in set(keys):
+        want_sum[key] = want_product[key] = base[key]
+    for key, row in zip(keys, rows, strict=True):  # the listing order, bit for bit
         want_sum[key] += row
         want_product[key] *= row
     np.testing.assert_array_equal(summed, want_sum)
     np.testing.assert_array_equal(multiplied, want_product)
+    # Every step updates a prefix of the targets from consecutive source rows.
+    counts = [n for n, _ in steps.steps]
+    assert counts == sorted(counts, reverse=True)
+    assert sum(counts) == len(keys)
+
+
+def test_steps_follow_ranks_within_a_target() -> None:
+    steps = _Steps.layout([5, 5, 2], ranks=[1, 0, 2])
+    assert steps.targets.tolist() == [5, 2]
+    assert steps.sources.tolist() == [1, 2, 0]  # source 1 ranks before source 0
+    assert steps.steps == ((2, 0), (1, 2))
 
 
 def test_only_uncertain_inputs_are_parameters() -> None:
