@@ -44,14 +44,14 @@ from .stability import (
     oriented_scores,
 )
 
-BLOCK_SIZE: Final = 1_000
+BLOCK_SIZE: Final = 5_000
 """Draws per block. Part of the reproducibility contract: changing it changes the numbers.
 
-Why 1,000: a block's largest arrays (the sampled parameters, the k x m x n stack) then stay
-near 1 MB, which the cache keeps close and the allocator tends to reuse from block to block.
-With glibc's default malloc thresholds, blocks of 5,000 or 10,000 gave their memory back and
-faulted it in again every block, and sampled runs took 1.2-1.5x as long; the CLI also raises
-those thresholds (:mod:`evaluator.allocator`). Measured with benchmarks/bench_smaa_peers.py.
+Why 5,000: large enough that per-block overhead (some fifty numpy calls) is spread thin,
+small enough that a block's arrays (a few MB) stay cache-near and memory stays flat. On the
+shipped library with sampled judgements, in a fresh process with the malloc thresholds the
+CLI sets (:mod:`evaluator.allocator`), 1,000 / 2,000 / 5,000 measured 1.25 / 1.19 / 1.10 us
+per draw; with glibc's defaults, which refault freed memory, 1.69 / 1.55 / 1.62.
 """
 
 DrawMatrices = Callable[[np.random.Generator, int], FloatArray]
