@@ -122,13 +122,8 @@ def what_ifs(setup: Setup, base: Evaluation) -> list[WhatIf]:
     """For each precondition: the winner when it is met and when it fails."""
     out: list[WhatIf] = []
     winner = base.option_ids[int(base.order[0])]
-    pooled = dict(
-        zip(
-            setup.evidence.precondition_ids,
-            _pooled_preconditions(setup),
-            strict=True,
-        )
-    )
+    ev = setup.evidence
+    pooled = dict(zip(ev.precondition_ids, ev.precondition_point, strict=True))
     owners = {p.id: o.id for o in setup.library.options for p in o.preconditions}
     for pre_id in setup.evidence.precondition_ids:
         results = {}
@@ -171,10 +166,6 @@ def what_ifs(setup: Setup, base: Evaluation) -> list[WhatIf]:
             )
         )
     return out
-
-
-def _pooled_preconditions(setup: Setup) -> FloatArray:
-    return setup.evidence.precondition_point
 
 
 def analyse_sensitivity(

@@ -56,7 +56,7 @@ class _Steps:
 
     Targets come most-sources first and sources step-major: step ``d`` takes the ``d``-th
     source of every target that has one, so it updates the first ``n_d`` targets from
-    source rows ``start_d .. start_d + n_d``, two slices with no gather and no temporary.
+    source rows ``start_d .. start_d + n_d``: two slices, no fancy indexing.
     A target's sources are combined in listing order. Why: on (rows, k) arrays numpy's
     fancy-indexed in-place update (``a[i] += b[j]``) and ``reduceat`` along rows both
     measured about 10x slower.

@@ -151,19 +151,8 @@ def is_top(scores: FloatArray, b: int) -> BoolArray:
     top = np.asarray(gap <= tol)
     unsure = ~top & (gap <= 2 * s.shape[-1] * tol)
     if np.any(unsure):
-        top[unsure] = _is_top_sorted(s[unsure], b)
+        top[unsure] = tie_groups(s[unsure])[..., b] == 0
     return top
-
-
-def _is_top_sorted(s: FloatArray, b: int) -> BoolArray:
-    # The top group runs down the sorted scores to the first gap wider than the tolerance;
-    # b is in it exactly when its score reaches the group's lowest score.
-    srt = -np.sort(-s, axis=-1)
-    tol = TIE_RTOL * np.max(np.abs(s), axis=-1, keepdims=True)
-    gaps = (srt[..., :-1] - srt[..., 1:]) > tol
-    last = np.where(gaps.any(axis=-1), gaps.argmax(axis=-1), s.shape[-1] - 1)
-    floor = np.take_along_axis(srt, last[..., None], axis=-1)[..., 0]
-    return np.asarray(s[..., b] >= floor)
 
 
 def tie_ranking(scores: FloatArray, tie_rank: IntArray | None = None) -> list[int]:
