@@ -41,7 +41,7 @@ def library() -> Library:
 
 def _quotes(library: Library) -> int:
     return sum(
-        sum(len(b.sources) for b in o.benefits)
+        sum(len(b.assessments) for b in o.benefits)
         + sum(len(r.assessments) for r in o.risks)
         + sum(len(p.assessments) for p in o.preconditions)
         for o in library.options
@@ -107,7 +107,7 @@ def test_sceptics_disagree_with_proponents_somewhere(library: Library) -> None:
 
     spreads = []
     for o in library.options:
-        for item in (*o.risks, *o.preconditions):
+        for item in (*o.benefits, *o.risks, *o.preconditions):
             values = [midpoint(likelihood_bounds(a.likelihood)) for a in item.assessments]
             if len(values) >= 2:
                 spreads.append(max(values) - min(values))
