@@ -41,7 +41,7 @@ def library() -> Library:
 
 def _quotes(library: Library) -> int:
     return sum(
-        sum(len(b.sources) for b in o.benefits)
+        sum(len(b.assessments) for b in o.benefits)
         + sum(len(r.assessments) for r in o.risks)
         + sum(len(p.assessments) for p in o.preconditions)
         for o in library.options

@@ -1,12 +1,15 @@
 """Robustness analysis: weight stability intervals, tornado and SMAA-2 (DESIGN.md section 5).
 
-Pure numpy over arrays and ids. Every function takes the scoring method as a batched
+The algorithms are pure numpy over arrays and ids; :mod:`.analysis` is the API that runs
+them on a library (``analyse_sensitivity``). Every algorithm takes the scoring method as a batched
 ``score_fn(matrix, weights_stack) -> k x m`` plus ``higher_is_better``, so it works with any
 kernel of ``evaluator.scoring`` without importing it.
 """
 
 from __future__ import annotations
 
+# The API last: it joins a prepared run (evaluator.evaluation) to the algorithms above.
+from .analysis import Sensitivity, WhatIf, analyse_sensitivity
 from .smaa import (
     BLOCK_SIZE,
     DirichletWeights,
@@ -20,7 +23,6 @@ from .smaa import (
     run_smaa,
 )
 from .stability import (
-    TIE_RTOL,
     RankingStabilityInterval,
     ScoreFn,
     StabilityInterval,
@@ -33,17 +35,19 @@ from .tornado import TornadoItem, tornado
 
 __all__ = [
     "BLOCK_SIZE",
-    "TIE_RTOL",
     "DirichletWeights",
     "DrawMatrices",
     "Progress",
     "RankingStabilityInterval",
     "SMAAResult",
     "ScoreFn",
+    "Sensitivity",
     "StabilityInterval",
     "TornadoItem",
     "UniformWeights",
     "WeightSampler",
+    "WhatIf",
+    "analyse_sensitivity",
     "block_seed",
     "confidence_block_seed",
     "ranking_stability_intervals_additive",

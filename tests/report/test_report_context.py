@@ -15,7 +15,7 @@ from evaluator.report.context import Results, build_context
 from evaluator.report.evidence_view import likelihood_view, scale_text, source_risk
 from evaluator.report.sliders import slider_data
 from evaluator.report.summary import icd_term, percent
-from evaluator.robustness import analyse_sensitivity
+from evaluator.sensitivity import analyse_sensitivity
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from evaluator import load_library
 from evaluator.cli import app
 from evaluator.evaluation import evaluate
-from evaluator.robustness import analyse_sensitivity
+from evaluator.sensitivity import analyse_sensitivity
 
 LIB = load_library(MINI)
 runner = CliRunner()
@@ -116,7 +116,7 @@ def test_sensitivity_json_contract() -> None:
 
 
 def test_uniform_weights_and_lens_options() -> None:
-    doc = analyse_sensitivity(LIB, samples=500, weights_model="uniform", lens="review").to_dict()
+    doc = analyse_sensitivity(LIB, samples=500, sampling="uniform", lens="review").to_dict()
     assert doc["weight_model"] == {"kind": "uniform"}
     assert doc["lens"] == "review"
 
@@ -131,11 +131,11 @@ def test_sensitivity_formats(fmt: str) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--samples", "0"], "--samples must be at least 1"),
-        (["--weights", "gaussian"], "use dirichlet or uniform"),
-        (["--concentration", "-1"], "--concentration must be a positive number"),
+        (["--samples", "0"], "--samples: must be at least 1"),
+        (["--sampling", "gaussian"], "use dirichlet or uniform"),
+        (["--concentration", "-1"], "--concentration: must be a positive number"),
         (["--method", "nope"], "methods are"),
-        (["--seed", "-3"], "--seed must be a non-negative integer"),
+        (["--seed", "-3"], "--seed: must be a non-negative integer"),
     ],
 )
 def test_sensitivity_user_errors(args: list[str], needle: str) -> None:
