@@ -29,7 +29,16 @@ import numpy.typing as npt
 from evaluator.scoring.normalize import FloatArray, as_float_array
 
 TIE_RTOL = 1e-9
-"""Scores closer than this times max|score| are tied."""
+"""Scores closer than this times max|score| are tied.
+
+Read at call time (``rtol=None``), so this one name sets the tolerance for every caller,
+the report's page included (it embeds the value :func:`tie_rtol` returns).
+"""
+
+
+def tie_rtol(rtol: float | None = None) -> float:
+    """``rtol``, or the module's :data:`TIE_RTOL` as it is now when None."""
+    return TIE_RTOL if rtol is None else rtol
 
 
 def _vector(scores: npt.ArrayLike) -> FloatArray:
@@ -52,14 +61,19 @@ def _id_keys(ids: Sequence[str] | None, m: int) -> npt.NDArray[np.intp]:
     return keys
 
 
+def id_keys(ids: Sequence[str]) -> npt.NDArray[np.intp]:
+    """Each option's position in ascending id order: the order inside a tie."""
+    return _id_keys(ids, len(ids))
+
+
 def tie_groups(
-    scores: npt.ArrayLike, *, higher_is_better: bool = True, rtol: float = TIE_RTOL
+    scores: npt.ArrayLike, *, higher_is_better: bool = True, rtol: float | None = None
 ) -> npt.NDArray[np.intp]:
     """Group number of each option: 0 for the best group, 1 for the next, and so on."""
     s = _vector(scores)
     key = -s if higher_is_better else s
     order = np.argsort(key, kind="stable")
-    tol = rtol * float(np.abs(s).max()) if s.size else 0.0
+    tol = tie_rtol(rtol) * float(np.abs(s).max()) if s.size else 0.0
     gaps = np.diff(key[order]) > tol
     groups = np.empty(s.size, dtype=np.intp)
     groups[order] = np.concatenate(([0], np.cumsum(gaps))).astype(np.intp)
@@ -67,7 +81,7 @@ def tie_groups(
 
 
 def rank(
-    scores: npt.ArrayLike, *, higher_is_better: bool = True, rtol: float = TIE_RTOL
+    scores: npt.ArrayLike, *, higher_is_better: bool = True, rtol: float | None = None
 ) -> FloatArray:
     """Average ranks, 1 = best; tied options share the mean of their places (2.5).
 
@@ -76,8 +90,9 @@ def rank(
     scores : array_like, shape (m,)
     higher_is_better : bool
         False for methods where a lower score is better (VIKOR).
-    rtol : float
-        Scores within ``rtol * max|score|`` of each other are tied.
+    rtol : float or None
+        Scores within ``rtol * max|score|`` of each other are tied; None for
+        :data:`TIE_RTOL`.
     """
     groups = tie_groups(scores, higher_is_better=higher_is_better, rtol=rtol)
     counts = np.bincount(groups)
@@ -91,7 +106,7 @@ def order(
     ids: Sequence[str] | None = None,
     *,
     higher_is_better: bool = True,
-    rtol: float = TIE_RTOL,
+    rtol: float | None = None,
 ) -> npt.NDArray[np.intp]:
     """Option indices best first; inside a tie, in ascending id order (index order if None)."""
     groups = tie_groups(scores, higher_is_better=higher_is_better, rtol=rtol)
