@@ -33,6 +33,7 @@ from .scoring import (
 )
 from .scoring.evidence import Evidence, LensInfo, compile_evidence
 from .scoring.normalize import nonpositive_columns
+from .scoring.weighted_product import product_factors
 from .weights import (
     RankingSpec,
     apply_overrides,
@@ -89,6 +90,9 @@ class Setup:
         """
         if self.normalization is None:
             return matrices
+        if self.method == "weighted-product":
+            # its factors, not normalize(): under "none" a cost enters as 1/x, never -x
+            return product_factors(matrices, self.evidence.types, self.normalization)
         return normalize(matrices, self.evidence.types, self.normalization)
 
     def score_prepared(self, prepared: FloatArray, weights: FloatArray) -> FloatArray:
