@@ -33,6 +33,7 @@ from .scoring import (
     score,
 )
 from .scoring.normalize import nonpositive_columns
+from .scoring.weighted_product import product_factors
 from .weights import (
     apply_overrides,
     normalize_weights,
@@ -102,6 +103,9 @@ class Setup:
         """
         if self.normalization is None:
             return matrices
+        if self.method == "weighted-product":
+            # its factors, not normalize(): under "none" a cost enters as 1/x, never -x
+            return product_factors(matrices, self.evidence.types, self.normalization)
         return normalize(matrices, self.evidence.types, self.normalization)
 
     def score_prepared(self, prepared: FloatArray, weights: FloatArray) -> FloatArray:

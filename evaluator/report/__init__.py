@@ -125,14 +125,21 @@ def compute_results(
     method comparison and one evaluation per source lens, all with the same run options.
 
     The comparison grid shares the run's lens mode, assumptions, feasibility, gaps and
-    option subset (each column its own profile and method); each lens is this run seen
+    option subset (each column its own profile and method, with the method's default
+    normalization, so every column exists for every method); each lens is this run seen
     through one source, in the run's lens mode.
     """
     lib = as_library(library)
     run = options or RunOptions()
     sensitivity = analyse_sensitivity(lib, run, samples=samples, seed=seed, progress=progress)
     shared = RunOptions.build(
-        run, profile=None, method="weighted-sum", weights={}, ranking=None, lens=None
+        run,
+        profile=None,
+        method="weighted-sum",
+        normalization=None,
+        weights={},
+        ranking=None,
+        lens=None,
     )
     comparison = compare(lib, shared)
     lenses = {s.id: evaluate(lib, run, lens=s.id) for s in lib.sources}

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..evaluation import Comparison, Evaluation, kendall_tau_b
 from ..model import ICD203_TERMS, Library
-from ..scoring import METHODS, TIE_RTOL
+from ..scoring import METHODS, order
 from ..sensitivity import Sensitivity
 from ..weights import profile_weights
 from . import charts
@@ -258,11 +258,9 @@ def _tau_cell(tau: float) -> View:
 
 
 def _top(scores: Mapping[str, float], higher: bool) -> str:
-    """The option on top of a score dict, ties (within the rank tolerance) by id."""
-    values = list(scores.values())
-    best = max(values) if higher else min(values)
-    tol = TIE_RTOL * max(abs(v) for v in values)
-    return min(o for o, s in scores.items() if abs(s - best) <= tol)
+    """The option on top of a score dict by the one tie rule (evaluator.scoring.ranking)."""
+    ids = list(scores)
+    return ids[int(order(list(scores.values()), ids, higher_is_better=higher)[0])]
 
 
 def robustness(sens: Sensitivity, lib: Library) -> View:

@@ -29,8 +29,16 @@ import numpy.typing as npt
 from evaluator.scoring.normalize import FloatArray, as_float_array
 
 TIE_RTOL = 1e-9
-"""Scores closer than this times max|score| are tied: the one tie rule of the whole tool
-(ranking tables, stability intervals, SMAA's confidence factors and the report's page)."""
+"""Scores closer than this times max|score| are tied.
+
+Read at call time (``rtol=None``), so this one name sets the tolerance for every caller,
+the report's page included (it embeds the value :func:`tie_rtol` returns).
+"""
+
+
+def tie_rtol(rtol: float | None = None) -> float:
+    """``rtol``, or the module's :data:`TIE_RTOL` as it is now when None."""
+    return TIE_RTOL if rtol is None else rtol
 
 
 def _vector(scores: npt.ArrayLike) -> FloatArray:
@@ -53,9 +61,9 @@ def _id_keys(ids: Sequence[str] | None, m: int) -> npt.NDArray[np.intp]:
     return keys
 
 
-def tolerance() -> float:
-    """The tie tolerance in force (read at call time, so one assignment changes every user)."""
-    return TIE_RTOL
+def id_keys(ids: Sequence[str]) -> npt.NDArray[np.intp]:
+    """Each option's position in ascending id order: the order inside a tie."""
+    return _id_keys(ids, len(ids))
 
 
 def tie_groups(
@@ -76,7 +84,7 @@ def tie_groups(
     srt = np.take_along_axis(key, order_, axis=-1)
     if s.shape[-1] == 0:
         return np.zeros(s.shape, dtype=np.intp)
-    tol = (tolerance() if rtol is None else rtol) * np.max(np.abs(s), axis=-1, keepdims=True)
+    tol = tie_rtol(rtol) * np.max(np.abs(s), axis=-1, keepdims=True)
     gaps = (srt[..., 1:] - srt[..., :-1]) > tol
     sorted_groups = np.concatenate(
         [np.zeros((*s.shape[:-1], 1), dtype=np.intp), np.cumsum(gaps, axis=-1)], axis=-1
@@ -97,7 +105,7 @@ def is_top(scores: npt.ArrayLike, b: int) -> npt.NDArray[np.bool_]:
     first-ranked option.
     """
     s = np.asarray(scores, dtype=np.float64)
-    tol = tolerance() * np.max(np.abs(s), axis=-1)
+    tol = tie_rtol() * np.max(np.abs(s), axis=-1)
     gap = np.max(s, axis=-1) - s[..., b]
     top = np.asarray(gap <= tol)
     unsure = ~top & (gap <= 2 * s.shape[-1] * tol)
@@ -116,8 +124,9 @@ def rank(
     scores : array_like, shape (m,)
     higher_is_better : bool
         False for methods where a lower score is better (VIKOR).
-    rtol : float
-        Scores within ``rtol * max|score|`` of each other are tied (None: :data:`TIE_RTOL`).
+    rtol : float or None
+        Scores within ``rtol * max|score|`` of each other are tied; None for
+        :data:`TIE_RTOL`.
     """
     groups = tie_groups(_vector(scores), higher_is_better=higher_is_better, rtol=rtol)
     counts = np.bincount(groups)

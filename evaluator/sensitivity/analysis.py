@@ -18,7 +18,7 @@ import numpy.typing as npt
 from ..errors import OptionError
 from ..evaluation import Evaluation, LibraryLike, Setup, compile_run, prepare, score_setup
 from ..run import RunOptions
-from ..scoring import normalize
+from ..scoring.prepared import aggregation_parts
 from .smaa import DirichletWeights, SMAAResult, UniformWeights, run_smaa
 from .stability import (
     StabilityInterval,
@@ -102,10 +102,11 @@ def stability(evaluation: Evaluation) -> list[StabilityInterval]:
     """Winner stability interval per criterion: closed form where the model is additive."""
     setup = evaluation.setup
     if setup.method in ("weighted-sum", "weighted-product") and setup.normalization:
-        values = normalize(evaluation.matrix, setup.evidence.types, setup.normalization)
-        if setup.method == "weighted-product":
-            values = np.log(values)  # ratio normalizations are > 0 here (checked upstream)
-        return stability_intervals_additive(values, setup.weights)
+        # r for the weighted sum, ln r (the product's log factors) for the weighted product
+        parts = aggregation_parts(
+            setup.method, evaluation.matrix, setup.evidence.types, setup.normalization
+        )
+        return stability_intervals_additive(parts.values, setup.weights)
     return stability_intervals_numeric(
         setup.score_stack,
         evaluation.matrix,
