@@ -19,14 +19,13 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
-from evaluator.sensitivity import analyse_sensitivity
 from helpers import MINI, SCENARIOS
 
 from evaluator import LibraryError, load_library
 from evaluator.evaluation import as_library, compare, evaluate
 from evaluator.report import build_report, write_report
 from evaluator.report.context import Results
-from evaluator.sensitivity import SMAAResult
+from evaluator.sensitivity import SMAAResult, analyse_sensitivity
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
