@@ -1,4 +1,4 @@
-"""Robustness analysis: weight stability intervals, tornado and SMAA-2 (DESIGN.md section 5).
+"""Robustness: stability intervals, tornado, SMAA-2, scenario discovery (DESIGN.md section 5).
 
 Pure numpy over arrays and ids. Every function takes the scoring method as a batched
 ``score_fn(matrix, weights_stack) -> k x m`` plus ``higher_is_better``, so it works with any
@@ -7,6 +7,7 @@ kernel of ``evaluator.scoring`` without importing it.
 
 from __future__ import annotations
 
+from .discovery import Condition, Rule, describe_rule, discover_rules
 from .smaa import (
     BLOCK_SIZE,
     DirichletWeights,
@@ -34,10 +35,12 @@ from .tornado import TornadoItem, tornado
 __all__ = [
     "BLOCK_SIZE",
     "TIE_RTOL",
+    "Condition",
     "DirichletWeights",
     "DrawMatrices",
     "Progress",
     "RankingStabilityInterval",
+    "Rule",
     "SMAAResult",
     "ScoreFn",
     "StabilityInterval",
@@ -46,6 +49,8 @@ __all__ = [
     "WeightSampler",
     "block_seed",
     "confidence_block_seed",
+    "describe_rule",
+    "discover_rules",
     "ranking_stability_intervals_additive",
     "rescaled_weights",
     "run_smaa",
