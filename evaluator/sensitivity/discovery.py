@@ -40,7 +40,11 @@ threshold of both conditions, but only for pairs whose first feature is among th
 features with the densest admissible one-condition box (a pruned, PRIM-like greedy step: a
 pair whose features each show no marginal effect can be missed). For each such feature one
 joint histogram (its code x every feature's code) gives all pairs' counts by 2-D prefix sums.
-Work is chunked over draws, so memory stays a few bytes per draw and feature.
+So the work is about ``(1 + options x beam) x k x p`` byte reads and ``bincount`` steps,
+linear in the draws and in the features. Work is chunked over draws and blocked over
+features, so memory is one byte per draw and feature (the codes) plus bounded blocks.
+With ``beam`` at least the number of features the search is exhaustive (tested against brute
+force).
 
 References: Friedman & Fisher (1999), "Bump hunting in high-dimensional data", Statistics and
 Computing 9(2); Bryant & Lempert (2010), "Thinking inside the box: a participatory,
@@ -67,7 +71,19 @@ _EPS: Final = 1e-12
 """Slack on ``>=`` comparisons of shares, so a gain of exactly ``min_gain`` counts."""
 
 _CHUNK_ROWS: Final = 2048
-"""Draws per ``bincount`` call: bounds the index arrays to ``8 * p * 2048`` bytes."""
+"""Draws per ``bincount`` call: bounds its index array to ``8 * 2048 * _FEATURE_BLOCK`` bytes."""
+
+_FEATURE_BLOCK: Final = 256
+"""Features handled together when building the grid and searching second conditions.
+
+Why: memory then grows with the number of features only through the one-byte codes
+(``k x p``), the thresholds and the cached counts, never through ``k x p`` floats or the
+two-condition arrays (about ``40 * (n_quantiles - 1)**2 * _FEATURE_BLOCK`` bytes each).
+"""
+
+_CACHE_BYTES: Final = 256 * 2**20
+"""Cap on the two-condition box counts kept for reuse across options (they depend on the
+draws only); past it they are recounted, which changes no number."""
 
 
 @dataclass(frozen=True)
@@ -161,25 +177,28 @@ class _Grid:
     @classmethod
     def build(cls, x: FloatArray, n_quantiles: int) -> _Grid:
         k, p = x.shape
-        xt = np.empty((p, k))
-        for start in range(0, k, _CHUNK_ROWS):  # a blocked transpose: cache-friendly
-            xt[:, start : start + _CHUNK_ROWS] = x[start : start + _CHUNK_ROWS].T
+        n_slots = n_quantiles - 1
         levels = np.arange(1, n_quantiles)
         ranks = np.clip((levels * k + n_quantiles - 1) // n_quantiles - 1, 0, k - 1)
-        stats = np.partition(xt, ranks, axis=1)[:, ranks]  # p x L, non-decreasing in t
-        first = np.ones(stats.shape, dtype=np.bool_)
-        first[:, 1:] = stats[:, 1:] != stats[:, :-1]
-        slot = np.cumsum(first, axis=1) - 1
-        thresholds = np.full(stats.shape, np.inf)
-        rows, cols = np.nonzero(first)
-        thresholds[rows, slot[rows, cols]] = stats[rows, cols]
+        thresholds = np.full((p, n_slots), np.inf)
         codes = np.zeros((p, k), dtype=np.uint8)
-        # A loop over threshold slots, each comparison vectorised over every draw and
-        # feature; the +inf padding adds nothing.
-        for t in range(int(slot[:, -1].max(initial=-1)) + 1):
-            u = thresholds[:, t : t + 1]
-            codes += xt > u
-            codes += xt >= u
+        for lo in range(0, p, _FEATURE_BLOCK):  # a block of features at a time bounds memory
+            hi = min(lo + _FEATURE_BLOCK, p)
+            xt = np.empty((hi - lo, k))
+            for start in range(0, k, _CHUNK_ROWS):  # a blocked transpose: cache-friendly
+                xt[:, start : start + _CHUNK_ROWS] = x[start : start + _CHUNK_ROWS, lo:hi].T
+            stats = np.partition(xt, ranks, axis=1)[:, ranks]  # non-decreasing along a row
+            first = np.ones(stats.shape, dtype=np.bool_)
+            first[:, 1:] = stats[:, 1:] != stats[:, :-1]
+            slot = np.cumsum(first, axis=1) - 1
+            rows, cols = np.nonzero(first)
+            thresholds[lo + rows, slot[rows, cols]] = stats[rows, cols]
+            # A loop over threshold slots, each comparison vectorised over every draw and
+            # feature of the block; the +inf padding adds nothing.
+            for t in range(int(slot[:, -1].max(initial=-1)) + 1):
+                u = thresholds[lo:hi, t : t + 1]
+                codes[lo:hi] += xt > u
+                codes[lo:hi] += xt >= u
         return cls(thresholds, np.isfinite(thresholds), codes)
 
     def _blocks(self, rows: BoolArray | None) -> Iterator[npt.NDArray[np.uint8]]:
@@ -197,15 +216,16 @@ class _Grid:
             out += np.bincount((block + offsets).ravel(), minlength=p * s)
         return out.reshape(p, s)
 
-    def joint_histogram(self, feature: int, rows: BoolArray | None) -> IntArray:
-        """``S x p x S`` counts of (code of ``feature``, code of each feature)."""
-        p, s = self.codes.shape[0], self.n_codes
-        offsets = (np.arange(p, dtype=np.intp) * s)[:, None]
-        out = np.zeros(s * p * s, dtype=np.intp)
+    def joint_histogram(self, feature: int, rows: BoolArray | None, cols: slice) -> IntArray:
+        """``S x c x S`` counts of (code of ``feature``, code of each feature in ``cols``)."""
+        s = self.n_codes
+        c = len(range(*cols.indices(self.codes.shape[0])))
+        offsets = (np.arange(c, dtype=np.intp) * s)[:, None]
+        out = np.zeros(s * c * s, dtype=np.intp)
         for block in self._blocks(rows):
-            lead = block[feature].astype(np.intp) * (p * s)
-            out += np.bincount((block + offsets + lead).ravel(), minlength=s * p * s)
-        return out.reshape(s, p, s)
+            lead = block[feature].astype(np.intp) * (c * s)
+            out += np.bincount((block[cols] + offsets + lead).ravel(), minlength=s * c * s)
+        return out.reshape(s, c, s)
 
 
 def _both_ops(h: IntArray, axis: int) -> IntArray:
@@ -325,11 +345,11 @@ def discover_rules(
         return []
     grid = _Grid.build(x, n_quantiles)
     n1 = _both_ops(grid.histogram(None), axis=1)  # op x feature x slot
-    joint_totals: dict[int, IntArray] = {}  # shared by the options: depends on the draws only
+    cache: dict[tuple[int, int], IntArray] = {}  # box counts: the same for every option
     rules = []
     for a in chosen:
         wins = int(counts[a])
-        box = _search(grid, n1, win == a, wins, joint_totals, settings)
+        box = _search(grid, n1, win == a, wins, cache, settings)
         rules.append(_to_rule(box, str(option_ids[a]), wins, k, grid, names))
     return rules
 
@@ -339,7 +359,7 @@ def _search(
     n1: IntArray,
     y: BoolArray,
     wins: int,
-    joint_totals: dict[int, IntArray],
+    cache: dict[tuple[int, int], IntArray],
     settings: _Settings,
 ) -> _Box:
     """The chosen box for one option (criterion in the module docstring)."""
@@ -364,24 +384,32 @@ def _search(
     seeds = [int(j) for j in np.argsort(-per_feature, kind="stable")[: settings.beam]]
     found: list[tuple[FloatArray, FloatArray, IntArray, IntArray, IntArray]] = []
     for j in (j for j in seeds if np.isfinite(per_feature[j])):
-        if j not in joint_totals:
-            joint_totals[j] = _both_ops(_both_ops(grid.joint_histogram(j, None), 2), 1)
-        n2 = joint_totals[j]  # op_j x op_f x slot_j x feature x slot_f
-        w2 = _both_ops(_both_ops(grid.joint_histogram(j, y), 2), 1)
-        d2, c2 = _shares(w2, n2, wins)
-        halves = np.maximum(d1[:, j, :][:, None, :, None, None], d1[None, :, None, :, :])
-        ok2 = (
-            grid.valid[j][None, None, :, None, None]
-            & grid.valid[None, None, None, :, :]
-            & (n2 >= settings.min_draws)
-            & (c2 >= settings.min_coverage - _EPS)
-            & (d2 >= halves + settings.min_gain - _EPS)
-        )
-        ok2[0, 0, :, j, :] = False  # same feature, same op: one condition in disguise
-        ok2[1, 1, :, j, :] = False
-        if ok2.any():
-            near = _near_best(d2, ok2, settings.tolerance)
-            found.append((d2[near], c2[near], n2[near], w2[near], _sorted_pairs(j, near)))
+        for lo in range(0, p, _FEATURE_BLOCK):
+            cols = slice(lo, min(lo + _FEATURE_BLOCK, p))
+            n2 = cache.get((j, lo))
+            if n2 is None:
+                n2 = _both_ops(_both_ops(grid.joint_histogram(j, None, cols), 2), 1)
+                if sum(v.nbytes for v in cache.values()) + n2.nbytes <= _CACHE_BYTES:
+                    cache[j, lo] = n2
+            # n2, w2: op_j x op_f x slot_j x feature (of the block) x slot_f
+            w2 = _both_ops(_both_ops(grid.joint_histogram(j, y, cols), 2), 1)
+            d2, c2 = _shares(w2, n2, wins)
+            d1_f = d1[:, cols, :]
+            halves = np.maximum(d1[:, j, :][:, None, :, None, None], d1_f[None, :, None, :, :])
+            ok2 = (
+                grid.valid[j][None, None, :, None, None]
+                & grid.valid[None, None, None, cols, :]
+                & (n2 >= settings.min_draws)
+                & (c2 >= settings.min_coverage - _EPS)
+                & (d2 >= halves + settings.min_gain - _EPS)
+            )
+            if cols.start <= j < cols.stop:  # same feature, same op: one condition in disguise
+                ok2[0, 0, :, j - lo, :] = False
+                ok2[1, 1, :, j - lo, :] = False
+            if ok2.any():
+                near = _near_best(d2, ok2, settings.tolerance)
+                pairs = _sorted_pairs(j, lo, near)
+                found.append((d2[near], c2[near], n2[near], w2[near], pairs))
     if not found:
         return best
     d, c, n, w, pairs = (np.concatenate(parts) for parts in zip(*found, strict=True))
@@ -394,10 +422,12 @@ def _search(
     return _Box(((fa, opa, ta), (fb, opb, tb)), int(n[i]), int(w[i]))
 
 
-def _sorted_pairs(j: int, near: BoolArray) -> IntArray:
-    """``(f_a, op_a, t_a, f_b, op_b, t_b)`` rows for the entries of ``near``, each pair of
-    conditions sorted by (feature, op, slot), so a box's key does not depend on its seed."""
-    op_j, op_f, t_j, f, t_f = np.nonzero(near)
+def _sorted_pairs(j: int, lo: int, near: BoolArray) -> IntArray:
+    """``(f_a, op_a, t_a, f_b, op_b, t_b)`` rows for the entries of ``near`` (second features
+    numbered from ``lo``), each pair of conditions sorted by (feature, op, slot), so a box's
+    key does not depend on its seed."""
+    op_j, op_f, t_j, f_in_block, t_f = np.nonzero(near)
+    f = f_in_block + lo
     lead = np.column_stack([np.full(f.shape, j), op_j, t_j]).astype(np.intp)
     other = np.column_stack([f, op_f, t_f]).astype(np.intp)
     other_first = (

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evaluator.sensitivity import Condition, Rule, describe_rule, discover_rules
+from evaluator.sensitivity import discovery as discovery_module
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -371,16 +372,21 @@ def test_settings_out_of_range(setting: str, value: float) -> None:
         discover_rules(np.zeros((5, 1)), ["x"], [0] * 5, ["a"], **{setting: value})  # type: ignore[arg-type]
 
 
-small_draws = st.integers(min_value=8, max_value=40).flatmap(
-    lambda k: st.tuples(
-        st.integers(min_value=1, max_value=3).flatmap(
-            lambda p: st.lists(
-                st.lists(st.integers(0, 6), min_size=p, max_size=p), min_size=k, max_size=k
-            )
-        ),
-        st.lists(st.integers(0, 2), min_size=k, max_size=k),
+def draws_of(max_features: int) -> st.SearchStrategy[tuple[list[list[int]], list[int]]]:
+    """k draws of p inputs on a coarse grid (0..6, so ties are common) and k winners of 3."""
+    return st.integers(min_value=8, max_value=40).flatmap(
+        lambda k: st.tuples(
+            st.integers(min_value=1, max_value=max_features).flatmap(
+                lambda p: st.lists(
+                    st.lists(st.integers(0, 6), min_size=p, max_size=p), min_size=k, max_size=k
+                )
+            ),
+            st.lists(st.integers(0, 2), min_size=k, max_size=k),
+        )
     )
-)
+
+
+small_draws = draws_of(3)
 
 
 @given(
@@ -421,6 +427,28 @@ def test_agrees_with_brute_force(
         assert len(r.conditions) <= 2
         for c in r.conditions:
             assert c.value in x[:, c.feature]  # thresholds are values the draws took
+
+
+@given(draws=draws_of(5), n_quantiles=st.integers(2, 5), cache=st.sampled_from([0, 10**9]))
+def test_blocks_and_cache_change_no_rule(
+    draws: tuple[list[list[int]], list[int]], n_quantiles: int, cache: int
+) -> None:
+    """Blocks of 2 features and 7 draws, with and without the count cache: still exactly the
+    brute-force choice (the blocking is a memory bound, never a different answer)."""
+    x = np.array(draws[0], dtype=float) / 6
+    win = np.array(draws[1], dtype=np.intp)
+    ids = ["a", "b", "c"]
+    names = [f"f{j}" for j in range(x.shape[1])]
+    kw = {"min_draws": 2, "n_quantiles": n_quantiles}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(discovery_module, "_FEATURE_BLOCK", 2)
+        mp.setattr(discovery_module, "_CHUNK_ROWS", 7)
+        mp.setattr(discovery_module, "_CACHE_BYTES", cache)
+        rules = discover_rules(x, names, win, ids, min_share=0.1, beam=x.shape[1], **kw)  # type: ignore[arg-type]
+    expected = reference_rules(
+        x, win, ids, min_share=0.1, min_coverage=0.5, min_gain=0.05, tolerance=0.02, **kw
+    )  # type: ignore[arg-type]
+    assert as_tuples(rules) == expected
 
 
 @given(
