@@ -233,6 +233,9 @@ def test_same_draws_same_rules() -> None:
     again = discover_rules(x.copy(), list(names), win.copy(), list(ids))
     assert first == again
     assert json.dumps([r.to_dict() for r in first]) == json.dumps([r.to_dict() for r in again])
+    # Thresholds are order statistics and the rest is counting: the draws' order is irrelevant.
+    shuffled = np.random.default_rng(9).permutation(x.shape[0])
+    assert discover_rules(x[shuffled], names, win[shuffled], ids) == first
 
 
 def test_options_below_min_share_get_no_rule() -> None:
