@@ -4,7 +4,7 @@ Given the sampled inputs of every draw (weights and judgements, one column each)
 option that came first in each draw, find for each option best in at least ``min_share`` of
 the draws a rule of one or two conditions (``feature <= v`` / ``feature >= v``) that marks out
 where it wins, with the two measures PRIM reports for a box ``B`` (Friedman & Fisher 1999;
-Bryant & Lempert 2010; notes/analysis.md section 5.5):
+Bryant & Lempert 2010; notes/analysis.md section 5.6):
 
 - **coverage** = (draws in ``B`` that the option wins) / (draws the option wins);
 - **density** = (draws in ``B`` that the option wins) / (draws in ``B``).
@@ -31,8 +31,8 @@ that the same draws always give the same rules:
    the boundary), and two points of density are not worth a fifth of the wins; this is the
    spirit of CART's one-standard-error rule (Breiman et al. 1984), taking the simpler or
    broader model among those nearly as good as the best.
-5. An option with no rule passing 3. gets a rule with no conditions, whose
-   density is its share of the draws: it wins about as often whatever the sampled inputs.
+5. An option with no rule passing 3. gets a rule with no conditions, whose density is its
+   share of the draws: it wins about as often whatever the sampled inputs.
 
 **Search.** One-condition boxes are counted from per-feature histograms of threshold codes
 (one ``bincount`` over the draws). Two-condition boxes are searched exactly, over every
@@ -49,7 +49,8 @@ force).
 References: Friedman & Fisher (1999), "Bump hunting in high-dimensional data", Statistics and
 Computing 9(2); Bryant & Lempert (2010), "Thinking inside the box: a participatory,
 computer-assisted approach to scenario discovery", Technological Forecasting and Social
-Change 77(1).
+Change 77(1); Breiman, Friedman, Olshen & Stone (1984), "Classification and Regression Trees"
+(the one-standard-error rule).
 """
 
 from __future__ import annotations
