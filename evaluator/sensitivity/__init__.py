@@ -1,4 +1,4 @@
-"""Robustness analysis: weight stability intervals, tornado and SMAA-2 (DESIGN.md section 5).
+"""Robustness: stability intervals, tornado, SMAA-2, scenario discovery (DESIGN.md section 5).
 
 The algorithms are pure numpy over arrays and ids; :mod:`.analysis` is the API that runs
 them on a library (``analyse_sensitivity``). Every algorithm takes the scoring method as a batched
@@ -8,8 +8,9 @@ kernel of ``evaluator.scoring`` without importing it.
 
 from __future__ import annotations
 
-# The API last: it joins a prepared run (evaluator.evaluation) to the algorithms above.
+# analysis is the API: it joins a prepared run (evaluator.evaluation) to the algorithms.
 from .analysis import Sensitivity, WhatIf, analyse_sensitivity
+from .discovery import Condition, Rule, describe_rule, discover_rules
 from .smaa import (
     BLOCK_SIZE,
     DirichletWeights,
@@ -35,10 +36,12 @@ from .tornado import TornadoItem, tornado
 
 __all__ = [
     "BLOCK_SIZE",
+    "Condition",
     "DirichletWeights",
     "DrawMatrices",
     "Progress",
     "RankingStabilityInterval",
+    "Rule",
     "SMAAResult",
     "ScoreFn",
     "Sensitivity",
@@ -50,6 +53,8 @@ __all__ = [
     "analyse_sensitivity",
     "block_seed",
     "confidence_block_seed",
+    "describe_rule",
+    "discover_rules",
     "ranking_stability_intervals_additive",
     "rescaled_weights",
     "run_smaa",
