@@ -1,6 +1,7 @@
 """Policy-option scenario evaluator: source-attributed scenarios, MCDA scoring, robustness.
 
-The Python API is ``load_library``, ``evaluate``, ``compare`` and ``analyse_sensitivity``.
+The Python API is ``load_library``, ``RunOptions``, ``evaluate``, ``compare`` and
+``analyse_sensitivity``.
 Importing the package has no side effects; the scoring half (numpy) loads on first use, so
 ``evaluator validate`` does not pay for it.
 """
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import EvaluatorError, InputError, InternalError, LibraryError, Problem
+from .errors import EvaluatorError, InputError, LibraryError, OptionError, Problem
 from .library import load_library
 
 if TYPE_CHECKING:
     from .evaluation import Comparison, Evaluation, compare, evaluate
-    from .robustness import Sensitivity, analyse_sensitivity
+    from .run import RunOptions
+    from .sensitivity import Sensitivity, analyse_sensitivity
 
 __version__ = "0.1.0"
 
@@ -23,9 +25,10 @@ __all__ = [
     "Evaluation",
     "EvaluatorError",
     "InputError",
-    "InternalError",
     "LibraryError",
+    "OptionError",
     "Problem",
+    "RunOptions",
     "Sensitivity",
     "__version__",
     "analyse_sensitivity",
@@ -39,8 +42,9 @@ _LAZY = {
     "compare": "evaluation",
     "Evaluation": "evaluation",
     "Comparison": "evaluation",
-    "analyse_sensitivity": "robustness",
-    "Sensitivity": "robustness",
+    "analyse_sensitivity": "sensitivity",
+    "Sensitivity": "sensitivity",
+    "RunOptions": "run",
 }
 
 

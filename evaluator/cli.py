@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import re
 import sys
@@ -12,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .errors import EvaluatorError, InputError
+from .errors import EvaluatorError, InputError, OptionError
 
 app = typer.Typer(
     name="evaluator",
@@ -47,7 +48,8 @@ def user_errors(func: F) -> F:
         except EvaluatorError as exc:
             if _debug["on"] or os.environ.get(DEBUG_ENV):
                 raise
-            for line in exc.lines():
+            lines = [flag_message(exc)] if isinstance(exc, OptionError) else exc.lines()
+            for line in lines:
                 _err(line)
             raise typer.Exit(code=1) from None
         except KeyboardInterrupt:
@@ -55,6 +57,14 @@ def user_errors(func: F) -> F:
             raise typer.Exit(code=130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def flag_message(exc: OptionError) -> str:
+    """An API error about a field, told in terms of the flag the user typed."""
+    from .run import FLAGS
+
+    flag = FLAGS.get(exc.field, "--" + exc.field.replace("_", "-"))
+    return f"{flag} {exc.key}: {exc.detail}" if exc.key else f"{flag}: {exc.detail}"
 
 
 def check_format(fmt: str) -> str:
@@ -90,7 +100,7 @@ def validate_command(
 
     library = load_library(lib, corpus=corpus)
     quotes = sum(
-        sum(len(b.sources) for b in o.benefits)
+        sum(len(b.assessments) for b in o.benefits)
         + sum(len(r.assessments) for r in o.risks)
         + sum(len(p.assessments) for p in o.preconditions)
         for o in library.options
@@ -184,72 +194,157 @@ def new_command(
     print(os.path.join(lib, "options", f"{option_id}.yaml"))
 
 
-ProfileOpt = Annotated[
-    str | None,
-    typer.Option("--profile", "-p", help="Weight profile id (default: the library's first)."),
-]
-MethodOpt = Annotated[
-    str,
-    typer.Option(
-        "--method",
-        "-m",
-        help="weighted-sum, weighted-product, topsis, promethee-ii or vikor (lower Q is better).",
+# The run options (DESIGN.md section 7): declared once, added to every verb that takes them
+# by :func:`with_run_options`, parsed into one RunOptions.
+RUN_OPTION_PARAMETERS: dict[str, tuple[Any, Any]] = {
+    "profile": (
+        str | None,
+        typer.Option("--profile", "-p", help="Weight profile id (default: the library's first)."),
     ),
-]
-NormalizationOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--normalization",
-        help="minmax, sum, linear, vector, offset-minmax or none (default: the method's own).",
+    "method": (
+        str,
+        typer.Option(
+            "--method",
+            "-m",
+            help="weighted-sum, weighted-product, topsis, promethee-ii or vikor "
+            "(lower Q is better).",
+        ),
     ),
-]
-WeightOpt = Annotated[
-    list[str] | None,
-    typer.Option("--weight", "-w", help="C=W: set criterion C's relative weight (repeatable)."),
-]
-RankingOpt = Annotated[
-    str | None,
-    typer.Option("--ranking", help="C1,C2+C3,...: rank-order-centroid weights (+ joins a tie)."),
-]
-LensOpt = Annotated[
-    str | None, typer.Option("--lens", help="Score as one source sees the risks and preconditions.")
-]
-AssumeOpt = Annotated[
-    list[str] | None,
-    typer.Option("--assume", help="PRECONDITION=met|failed|P: force a precondition (repeatable)."),
-]
-FeasibilityOpt = Annotated[
-    str,
-    typer.Option(
-        "--feasibility", help="weight: a weighted criterion; expected: benefits x P(preconditions)."
+    "normalization": (
+        str | None,
+        typer.Option(
+            "--normalization",
+            help="minmax, sum, linear, vector, offset-minmax or none (default: the method's own).",
+        ),
     ),
-]
+    "weight": (
+        list[str] | None,
+        typer.Option("--weight", "-w", help="C=W: set criterion C's relative weight (repeatable)."),
+    ),
+    "ranking": (
+        str | None,
+        typer.Option(
+            "--ranking", help="C1,C2+C3,...: rank-order-centroid weights (+ joins a tie)."
+        ),
+    ),
+    "lens": (
+        str | None,
+        typer.Option(
+            "--lens", help="Score as one source sees the benefits, risks and preconditions."
+        ),
+    ),
+    "lens_mode": (
+        str,
+        typer.Option(
+            "--lens-mode",
+            help="fallback: pooled values where the lens source is silent; own: only its "
+            "own assessments count.",
+        ),
+    ),
+    "assume": (
+        list[str] | None,
+        typer.Option(
+            "--assume", help="PRECONDITION=met|failed|P: force a precondition (repeatable)."
+        ),
+    ),
+    "feasibility": (
+        str,
+        typer.Option(
+            "--feasibility",
+            help="weight: a weighted criterion; expected: gains x P(preconditions).",
+        ),
+    ),
+    "gaps": (
+        str,
+        typer.Option(
+            "--gaps",
+            help="neutral: a gap takes the median of the options with evidence; zero: no "
+            "effect; worst: the worst value.",
+        ),
+    ),
+    "options": (
+        str | None,
+        typer.Option("--options", help="ID,ID,...: rank only these options."),
+    ),
+    "min_feasibility": (
+        float | None,
+        typer.Option(
+            "--min-feasibility", help="P: exclude (and list) options whose feasibility is below P."
+        ),
+    ),
+}
+RUN_OPTION_DEFAULTS: dict[str, Any] = {
+    "profile": None,
+    "method": "weighted-sum",
+    "normalization": None,
+    "weight": None,
+    "ranking": None,
+    "lens": None,
+    "lens_mode": "fallback",
+    "assume": None,
+    "feasibility": "weight",
+    "gaps": "neutral",
+    "options": None,
+    "min_feasibility": None,
+}
+#: Options that are per column in ``compare`` (so not shared by its columns).
+PER_COLUMN = ("profile", "method", "weight", "ranking", "lens")
 
 
-def run_options(
-    profile: str | None,
-    method: str,
-    normalization: str | None,
-    weight: list[str] | None,
-    ranking: str | None,
-    lens: str | None,
-    assume: list[str] | None,
-    feasibility: str,
-) -> dict[str, Any]:
-    """The keyword arguments of ``evaluate`` from the shared command-line options."""
+def with_run_options(*, exclude: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Give a command every run option (less ``exclude``), parsed into ``run: RunOptions``.
+
+    Why a decorator: typer reads a command's parameters from its signature, so the one
+    declaration above is spliced into each command's signature instead of being copied.
+    """
+
+    def decorate(func: F) -> F:
+        names = [n for n in RUN_OPTION_PARAMETERS if n not in exclude]
+        own = inspect.signature(func, eval_str=True)
+        kept = [p for p in own.parameters.values() if p.name != "run"]
+        added = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=RUN_OPTION_DEFAULTS[name],
+                annotation=Annotated[
+                    RUN_OPTION_PARAMETERS[name][0], RUN_OPTION_PARAMETERS[name][1]
+                ],
+            )
+            for name in names
+        ]
+        positional = [p for p in kept if p.kind != inspect.Parameter.KEYWORD_ONLY]
+        keyword = [
+            p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept if p not in positional
+        ]
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {n: kwargs.pop(n) for n in names}
+            return func(*args, run=parse_run_options(values), **kwargs)
+
+        signature = own.replace(parameters=[*positional, *keyword, *added])
+        wrapper.__signature__ = signature  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def parse_run_options(values: dict[str, Any]) -> Any:
+    """Command-line strings -> one validated RunOptions."""
     from .evaluation import parse_assume_items
+    from .run import RunOptions
     from .weights import parse_weight_overrides
 
-    return {
-        "profile": profile,
-        "method": method,
-        "normalization": normalization,
-        "weights": parse_weight_overrides(weight or []),
-        "ranking": ranking,
-        "lens": lens,
-        "assume": parse_assume_items(assume or []),
-        "feasibility": feasibility,
-    }
+    fields = {k: v for k, v in values.items() if k not in ("weight", "options")}
+    if values.get("weight") is not None:
+        fields["weights"] = parse_weight_overrides(values["weight"])
+    if values.get("assume") is not None:
+        fields["assume"] = parse_assume_items(values["assume"])
+    if values.get("options") is not None:
+        fields["options"] = tuple(o.strip() for o in values["options"].split(",") if o.strip())
+    return RunOptions(**{k: v for k, v in fields.items() if v is not None or k == "profile"})
 
 
 def print_notes(notes: list[str] | tuple[str, ...]) -> None:
@@ -260,27 +355,14 @@ def print_notes(notes: list[str] | tuple[str, ...]) -> None:
 
 @app.command("score")
 @user_errors
-def score_command(
-    lib: LibArg = "scenarios",
-    profile: ProfileOpt = None,
-    method: MethodOpt = "weighted-sum",
-    normalization: NormalizationOpt = None,
-    weight: WeightOpt = None,
-    ranking: RankingOpt = None,
-    lens: LensOpt = None,
-    assume: AssumeOpt = None,
-    feasibility: FeasibilityOpt = "weight",
-    fmt: FormatOpt = "table",
-) -> None:
-    """Rank the options under one profile and method, with per-criterion contributions."""
+@with_run_options()
+def score_command(lib: LibArg = "scenarios", fmt: FormatOpt = "table", *, run: Any) -> None:
+    """Rank the options under one run, with per-criterion contributions."""
     from .evaluation import evaluate
     from .output import emit, to_json
 
     check_format(fmt)
-    result = evaluate(
-        lib,
-        **run_options(profile, method, normalization, weight, ranking, lens, assume, feasibility),
-    )
+    result = evaluate(lib, run)
     doc = result.to_dict()
     print_notes(doc["notes"])
     if fmt == "json":
@@ -302,8 +384,8 @@ def score_command(
     weights = ", ".join(f"{c} {w:.3f}" for c, w in doc["weights"].items())
     caption = (
         f"profile {doc['profile']}; method {doc['method']} ({direction}); normalization "
-        f"{doc['normalization'] or 'n/a'}; feasibility {doc['feasibility']}"
-        + (f"; lens {doc['lens']}" if doc["lens"] else "")
+        f"{doc['normalization'] or 'n/a'}; feasibility {doc['feasibility']}; gaps {doc['gaps']}"
+        + (f"; lens {doc['lens']} ({doc['lens_mode']})" if doc["lens"] else "")
         + f"\nweights: {weights}"
     )
     emit(fmt, columns, rows, title="Ranking", caption=caption)
@@ -311,6 +393,7 @@ def score_command(
 
 @app.command("compare")
 @user_errors
+@with_run_options(exclude=PER_COLUMN)
 def compare_command(
     lib: LibArg = "scenarios",
     profiles: Annotated[str, typer.Option("--profiles", help="all, or P1,P2,...")] = "all",
@@ -318,8 +401,9 @@ def compare_command(
     lenses: Annotated[
         bool, typer.Option("--lenses", help="Add one column per source lens.")
     ] = False,
-    feasibility: FeasibilityOpt = "weight",
     fmt: FormatOpt = "table",
+    *,
+    run: Any,
 ) -> None:
     """Ranks of every option under every profile x method (and source lens), with Kendall's tau."""
     from .evaluation import compare
@@ -330,9 +414,7 @@ def compare_command(
     def pick(text: str) -> list[str] | None:
         return None if text == "all" else [p.strip() for p in text.split(",") if p.strip()]
 
-    result = compare(
-        lib, profiles=pick(profiles), methods=pick(methods), lenses=lenses, feasibility=feasibility
-    )
+    result = compare(lib, run, profiles=pick(profiles), methods=pick(methods), lenses=lenses)
     doc = result.to_dict()
     print_notes(doc["notes"])
     if fmt == "json":
@@ -391,38 +473,37 @@ class LazyProgress:
             self.bar.stop()
 
 
+SamplesOpt = Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo draws.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (results depend on it only).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
 @app.command("sensitivity")
 @user_errors
+@with_run_options()
 def sensitivity_command(
     lib: LibArg = "scenarios",
-    profile: ProfileOpt = None,
-    method: MethodOpt = "weighted-sum",
-    normalization: NormalizationOpt = None,
-    samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo draws.")] = 20_000,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Random seed (results depend on it only).")
-    ] = 0,
+    samples: SamplesOpt = 20_000,
+    seed: SeedOpt = 0,
     no_uncertainty: Annotated[
         bool, typer.Option("--no-uncertainty", help="Sample weights only, not the judgements.")
     ] = False,
-    weights_model: Annotated[
-        str, typer.Option("--weights", help="dirichlet (around the profile) or uniform.")
+    sampling: Annotated[
+        str,
+        typer.Option("--sampling", help="dirichlet (around the run's weights) or uniform."),
     ] = "dirichlet",
     concentration: Annotated[
         float, typer.Option("--concentration", help="Dirichlet concentration (higher = tighter).")
     ] = 20.0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    weight: WeightOpt = None,
-    ranking: RankingOpt = None,
-    lens: LensOpt = None,
-    assume: AssumeOpt = None,
-    feasibility: FeasibilityOpt = "weight",
+    quiet: QuietOpt = False,
     fmt: FormatOpt = "table",
+    *,
+    run: Any,
 ) -> None:
     """Stability intervals, tornado, precondition what-ifs and SMAA-2 rank acceptability."""
     from .allocator import keep_freed_memory
     from .output import emit, to_json
-    from .robustness import analyse_sensitivity
+    from .sensitivity import analyse_sensitivity
 
     check_format(fmt)
     keep_freed_memory()
@@ -430,15 +511,13 @@ def sensitivity_command(
     try:
         result = analyse_sensitivity(
             lib,
+            run,
             samples=samples,
             seed=seed,
             uncertainty=not no_uncertainty,
-            weights_model=weights_model,
+            sampling=sampling,
             concentration=concentration,
             progress=progress,
-            **run_options(
-                profile, method, normalization, weight, ranking, lens, assume, feasibility
-            ),
         )
     finally:
         progress.close()
@@ -510,19 +589,18 @@ def sensitivity_command(
 
 @app.command("report")
 @user_errors
+@with_run_options()
 def report_command(
     lib: LibArg = "scenarios",
     out: Annotated[
         str | None,
         typer.Option("--out", "-o", help="Output file (default reports/<lib>-<profile>.html)."),
     ] = None,
-    profile: ProfileOpt = None,
-    method: MethodOpt = "weighted-sum",
-    normalization: NormalizationOpt = None,
-    feasibility: FeasibilityOpt = "weight",
-    samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo draws.")] = 20_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    samples: SamplesOpt = 20_000,
+    seed: SeedOpt = 0,
+    quiet: QuietOpt = False,
+    *,
+    run: Any,
 ) -> None:
     """Write one self-contained HTML comparison report and print its path."""
     from .allocator import keep_freed_memory
@@ -531,15 +609,12 @@ def report_command(
 
     keep_freed_memory()
     library = as_library(lib)
-    profile_id = profile or library.profiles[0].id
+    run.check(library)
     progress = LazyProgress(quiet)
     try:
         html = build_report(
             library,
-            profile=profile_id,
-            method=method,
-            normalization=normalization,
-            feasibility=feasibility,
+            run,
             samples=samples,
             seed=seed,
             generated_at=generation_time(),
@@ -547,7 +622,7 @@ def report_command(
         )
     finally:
         progress.close()
-    target = out or default_report_path(lib, profile_id)
+    target = out or default_report_path(lib, run.profile_id(library))
     try:
         write_report(target, html)
     except OSError as exc:

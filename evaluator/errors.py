@@ -56,5 +56,16 @@ class LibraryError(EvaluatorError):
         return [str(p) for p in self.problems]
 
 
-class InternalError(RuntimeError):
-    """A broken invariant: a bug in the evaluator, never the user's fault."""
+class OptionError(InputError):
+    """A run option (a :class:`~evaluator.run.RunOptions` field) the library cannot take.
+
+    ``field`` names the field (``"weights"``), ``key`` the entry inside it, if any
+    (``"safety"``), so the API speaks of ``weights['safety']`` and the CLI of its own flag.
+    """
+
+    def __init__(self, field: str, message: str, key: str | None = None) -> None:
+        self.field = field
+        self.key = key
+        self.detail = message
+        where = field if key is None else f"{field}[{key!r}]"
+        super().__init__(f"{where}: {message}")

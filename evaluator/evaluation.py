@@ -9,19 +9,20 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .errors import InputError
+from .errors import InputError, OptionError
+from .evidence import GAP_POLICIES, Evidence, LensInfo, compile_evidence
 from .library import load_library
 from .model import FEASIBILITY_ID, Library
+from .run import RunOptions
 from .scoring import (
     METHOD_IDS,
-    NORMALIZATIONS,
     NonPositiveEntryError,
     contributions,
     get_method,
@@ -31,10 +32,9 @@ from .scoring import (
     resolve_normalization,
     score,
 )
-from .scoring.evidence import Evidence, LensInfo, compile_evidence
 from .scoring.normalize import nonpositive_columns
+from .scoring.weighted_product import product_factors
 from .weights import (
-    RankingSpec,
     apply_overrides,
     normalize_weights,
     parse_ranking,
@@ -56,18 +56,32 @@ def as_library(library: LibraryLike) -> Library:
 
 @dataclass(frozen=True)
 class Setup:
-    """Everything that fixes one scoring run except the weights' randomness."""
+    """A run resolved against its library: weights, evidence and the normalization used."""
 
     library: Library
+    run: RunOptions
     profile: str
-    method: str
     normalization: str | None
-    feasibility: str
     evidence: Evidence
     weights: FloatArray
-    options: Mapping[str, Any]
     assumptions: Mapping[str, float]
+    excluded: Mapping[str, float]  # options below min_feasibility -> their feasibility
     notes: tuple[str, ...]
+
+    @property
+    def method(self) -> str:
+        """The scoring method's id."""
+        return self.run.method
+
+    @property
+    def feasibility(self) -> str:
+        """``weight`` or ``expected``."""
+        return self.run.feasibility
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """Kernel options (VIKOR's ``v``, PROMETHEE's preference function)."""
+        return self.run.method_options
 
     @property
     def higher_is_better(self) -> bool:
@@ -89,6 +103,9 @@ class Setup:
         """
         if self.normalization is None:
             return matrices
+        if self.method == "weighted-product":
+            # its factors, not normalize(): under "none" a cost enters as 1/x, never -x
+            return product_factors(matrices, self.evidence.types, self.normalization)
         return normalize(matrices, self.evidence.types, self.normalization)
 
     def score_prepared(self, prepared: FloatArray, weights: FloatArray) -> FloatArray:
@@ -103,81 +120,116 @@ class Setup:
         result: FloatArray = kernel(prepared, weights, ones, normalization="none", **self.options)
         return result
 
+    def with_evidence(self, evidence: Evidence) -> Setup:
+        """The same run on other evidence (a what-if), keeping the normalization in force."""
+        return replace(self, evidence=evidence)
 
-def prepare(
-    library: LibraryLike,
-    *,
-    profile: str | None = None,
-    method: str = "weighted-sum",
-    normalization: str | None = None,
-    weights: Mapping[str, float] | None = None,
-    ranking: str | RankingSpec | None = None,
-    lens: str | None = None,
-    assume: Mapping[str, str | float] | None = None,
-    feasibility: str = "weight",
-    **method_options: Any,
-) -> Setup:
-    """Resolve every option into a :class:`Setup`; user errors name the known choices."""
-    lib = as_library(library)
-    notes: list[str] = []
-    if method not in METHOD_IDS:
-        raise InputError(f"unknown method '{method}'; methods are: {', '.join(METHOD_IDS)}")
-    if normalization is not None and normalization not in NORMALIZATIONS:
-        raise InputError(
-            f"unknown normalization '{normalization}'; "
-            f"normalizations are: {', '.join(NORMALIZATIONS)}"
-        )
-    if feasibility not in ("weight", "expected"):
-        raise InputError(f"unknown feasibility mode '{feasibility}'; use weight or expected")
-    profile_id = profile or lib.profiles[0].id
-    try:
-        chosen = lib.profile(profile_id)
-    except KeyError:
-        known = ", ".join(p.id for p in lib.profiles)
-        raise InputError(f"unknown profile '{profile_id}'; profiles are: {known}") from None
-    if lens is not None and lens not in {s.id for s in lib.sources}:
-        known = ", ".join(s.id for s in lib.sources)
-        raise InputError(f"unknown source '{lens}' for --lens; sources are: {known}")
-    forced = parse_assumptions(lib, assume or {})
-    ids = [c.id for c in lib.all_criteria]
-    if ranking is not None:
-        spec = parse_ranking(ranking) if isinstance(ranking, str) else ranking
+
+def run_weights(library: Library, run: RunOptions) -> FloatArray:
+    """The normalized weight vector of a run (profile or ranking, then overrides)."""
+    ids = [c.id for c in library.all_criteria]
+    if run.ranking is not None:
+        spec = parse_ranking(run.ranking) if isinstance(run.ranking, str) else run.ranking
         w = ranking_weights(spec, ids)
     else:
-        w = profile_weights(chosen, ids)
-    if weights:
-        w = apply_overrides(w, weights, ids)
-    if feasibility == "expected":
+        w = profile_weights(library.profile(run.profile_id(library)), ids)
+    if run.weights:
+        w = apply_overrides(w, run.weights, ids)
+    if run.feasibility == "expected":
         w = w.copy()
         w[ids.index(FEASIBILITY_ID)] = 0.0
-        w = normalize_weights(w, "weights without feasibility")
+        try:
+            w = normalize_weights(w, "weights without feasibility")
+        except InputError as exc:
+            raise OptionError("weights", str(exc)) from None
+    return w
+
+
+def compile_run(library: Library, run: RunOptions, options: Sequence[str] | None) -> Evidence:
+    """The run's evidence for ``options`` (None: the run's own subset or every option)."""
+    return compile_evidence(
+        library,
+        lens=run.lens,
+        lens_mode=run.lens_mode,
+        assume=parse_assumptions(library, run.assume),
+        feasibility=run.feasibility,
+        gaps=run.gaps,
+        options=options if options is not None else run.options,
+    )
+
+
+def prepare(library: LibraryLike, options: RunOptions | None = None, **kwargs: Any) -> Setup:
+    """Resolve a run against a library: ``prepare(lib, RunOptions(...))``.
+
+    Keyword arguments build (or amend) the :class:`RunOptions` as a convenience. User
+    errors raise ``OptionError`` naming the field and the known choices.
+    """
+    lib = as_library(library)
+    run = RunOptions.build(options, **kwargs)
+    run.check(lib)
+    notes: list[str] = []
+    w = run_weights(lib, run)
+    if run.feasibility == "expected":
         notes.append(
             "feasibility expected: benefits scaled by the probability that all "
             "preconditions hold; feasibility weight set to 0, others renormalized"
         )
-    evidence = compile_evidence(lib, lens=lens, assume=forced, feasibility=feasibility)
+    evidence = compile_run(lib, run, None)
+    excluded: dict[str, float] = {}
+    if run.min_feasibility is not None:
+        feasible = evidence.point_matrix()[:, -1]
+        keep = [
+            o
+            for o, f in zip(evidence.option_ids, feasible, strict=True)
+            if f >= run.min_feasibility
+        ]
+        excluded = {
+            o: float(f)
+            for o, f in zip(evidence.option_ids, feasible, strict=True)
+            if f < run.min_feasibility
+        }
+        if not keep:
+            raise OptionError(
+                "min_feasibility",
+                f"no option reaches feasibility {run.min_feasibility}; the most feasible is "
+                f"{max(feasible):.3g}",
+            )
+        if excluded:
+            evidence = compile_run(lib, run, keep)
+            listed = ", ".join(f"{o} ({f:.3g})" for o, f in excluded.items())
+            notes.append(f"min feasibility {run.min_feasibility}: excluded {listed}")
+    if evidence.gap_cells:
+        notes.append(
+            f"gaps {run.gaps}: {len(evidence.gap_cells)} option x criterion cells have no "
+            "evidence and no 'unaffected' declaration"
+        )
     matrix = evidence.point_matrix()
+    ids = list(evidence.criterion_ids)
+    requested = run.normalization if run.takes_normalization or run.normalization else None
+    # The fallback is decided from the lowest attainable value (ranges and gaps included),
+    # so point scores, draws, sliders and what-ifs all use one normalization.
+    attainable = np.vstack([matrix, evidence.lower_bounds])
     try:
-        used, reason = resolve_normalization(matrix, evidence.types, method, normalization)
+        used, reason = resolve_normalization(attainable, evidence.types, run.method, requested)
     except NonPositiveEntryError as exc:
         name = ids[exc.criterion_index]
-        raise InputError(
-            f"--normalization {normalization}: criterion '{name}' has a zero or negative value, "
-            f"which {normalization} cannot take; use --normalization offset-minmax"
+        raise OptionError(
+            "normalization",
+            f"criterion '{name}' can take a zero or negative value, which "
+            f"{requested} cannot take; use offset-minmax",
         ) from None
     if reason:
-        notes.append(_fallback_note(matrix, method, normalization, used, reason, ids))
+        notes.append(_fallback_note(attainable, run.method, requested, used, reason, ids))
     return Setup(
-        lib,
-        profile_id,
-        method,
-        used,
-        feasibility,
-        evidence,
-        w,
-        dict(method_options),
-        forced,
-        tuple(notes),
+        library=lib,
+        run=run,
+        profile=run.profile_id(lib),
+        normalization=used,
+        evidence=evidence,
+        weights=w,
+        assumptions=parse_assumptions(lib, run.assume),
+        excluded=excluded,
+        notes=tuple(notes),
     )
 
 
@@ -194,9 +246,10 @@ def _fallback_note(
     bad = [ids[j] for j in nonpositive_columns(matrix)]
     if requested is None and used == "offset-minmax" and bad:
         return (
-            f"{spec.name}: criteria {', '.join(bad)} hold zeros, which its default normalization "
-            f"'{spec.default_normalization}' cannot take; used 'offset-minmax' (1 + min-max, "
-            "onto [1, 2]) instead"
+            f"{spec.name}: criteria {', '.join(bad)} can be zero or negative (at a point "
+            "estimate, within a stated range, or with a precondition forced to fail), which its "
+            f"default normalization '{spec.default_normalization}' cannot take; used "
+            "'offset-minmax' (1 + min-max, onto [1, 2]) instead"
         )
     return reason
 
@@ -207,9 +260,10 @@ def parse_assumptions(library: Library, assume: Mapping[str, str | float]) -> di
     out: dict[str, float] = {}
     for name, value in assume.items():
         if name not in known:
-            raise InputError(
-                f"--assume: unknown precondition '{name}'; "
-                f"preconditions are: {', '.join(sorted(known))}"
+            raise OptionError(
+                "assume",
+                f"unknown precondition '{name}'; preconditions are: {', '.join(sorted(known))}",
+                name,
             )
         if value == "met":
             out[name] = 1.0
@@ -219,11 +273,11 @@ def parse_assumptions(library: Library, assume: Mapping[str, str | float]) -> di
             try:
                 number = float(value)
             except (TypeError, ValueError):
-                raise InputError(
-                    f"--assume {name}={value}: use met, failed or a probability"
+                raise OptionError(
+                    "assume", f"'{value}': use met, failed or a probability", name
                 ) from None
             if not (math.isfinite(number) and 0.0 <= number <= 1.0):
-                raise InputError(f"--assume {name}={value}: a probability must be in [0, 1]")
+                raise OptionError("assume", f"{value}: a probability must be in [0, 1]", name)
             out[name] = number
     return out
 
@@ -297,21 +351,51 @@ class Evaluation:
                 },
             }
             if self.lens:
-                row["discussed_by_lens"] = option not in silent
+                row["discussed"] = option not in silent
             rows.append(row)
         return {
             "profile": s.profile,
             "method": s.method,
             "lens": self.lens.source if self.lens else None,
+            "lens_mode": s.run.lens_mode,
+            "gaps": s.run.gaps,
             "weights": {c: float(w) for c, w in zip(self.criterion_ids, s.weights, strict=True)},
             "ranking": rows,
+            "coverage": s.evidence.coverage_labels(),
+            "winner_by_gap_policy": self.winner_by_gap_policy,
+            "depends_on_gaps": self.depends_on_gaps,
             "normalization": s.normalization,
             "feasibility": s.feasibility,
             "higher_is_better": s.higher_is_better,
             "assumptions": dict(s.assumptions),
+            "options": list(self.option_ids),
+            "excluded": dict(s.excluded),
             "not_assessed_by_lens": list(self.lens.not_assessed) if self.lens else [],
             "notes": list(self.notes),
         }
+
+    @property
+    def winner(self) -> str:
+        """The option ranked first (VIKOR: lowest Q)."""
+        return self.option_ids[int(self.order[0])]
+
+    @cached_property
+    def winner_by_gap_policy(self) -> dict[str, str]:
+        """The winner under each gap policy, everything else as in this run."""
+        out: dict[str, str] = {}
+        for policy in GAP_POLICIES:
+            if policy == self.setup.run.gaps:
+                out[policy] = self.winner
+                continue
+            variant = self.setup.run.build(self.setup.run, gaps=policy)
+            evidence = compile_run(self.library, variant, self.option_ids)
+            out[policy] = score_setup(self.setup.with_evidence(evidence)).winner
+        return out
+
+    @property
+    def depends_on_gaps(self) -> bool:
+        """True when the winner differs between the gap policies (DESIGN.md section 4)."""
+        return len(set(self.winner_by_gap_policy.values())) > 1
 
     @cached_property
     def ranking_table(self) -> pd.DataFrame:
@@ -363,9 +447,9 @@ def json_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def score_setup(setup: Setup, weights: FloatArray | None = None) -> Evaluation:
-    """Score a prepared run (optionally with other weights, as the sliders do)."""
-    w = setup.weights if weights is None else weights
+def score_setup(setup: Setup) -> Evaluation:
+    """Score a prepared run."""
+    w = setup.weights
     matrix = setup.evidence.point_matrix()
     scores = setup.score_stack(matrix, w)
     hib = setup.higher_is_better
@@ -381,15 +465,16 @@ def score_setup(setup: Setup, weights: FloatArray | None = None) -> Evaluation:
     )
 
 
-def evaluate(library: LibraryLike, **kwargs: Any) -> Evaluation:
-    """Score a library: ``evaluate(lib, profile=..., method=..., weights=..., lens=...,
-    assume=..., feasibility=..., normalization=..., ranking=...)``.
+def evaluate(library: LibraryLike, options: RunOptions | None = None, **kwargs: Any) -> Evaluation:
+    """Score a library under one run: ``evaluate(lib, RunOptions(profile=..., ...))``.
 
+    Keyword arguments (``profile=``, ``method=``, ``weights=``, ``lens=``, ``assume=``...,
+    the fields of :class:`RunOptions`) build or amend the options as a convenience.
     ``weights`` maps criteria to relative weights set against the profile's normalized
-    vector (DESIGN.md section 7); ``assume`` maps precondition ids to met, failed or a
-    probability. Raises ``InputError`` naming the known choices for anything unknown.
+    vector (DESIGN.md section 7). Raises ``OptionError`` naming the field and the known
+    choices for anything unknown.
     """
-    return score_setup(prepare(library, **kwargs))
+    return score_setup(prepare(library, options, **kwargs))
 
 
 @dataclass(frozen=True)
@@ -409,7 +494,10 @@ class Comparison:
             "rows": [
                 {
                     "option": o,
-                    "ranks": {c: json_number(r) for c, r in zip(self.columns, row, strict=True)},
+                    "ranks": {
+                        c: None if math.isnan(r) else json_number(r)
+                        for c, r in zip(self.columns, row, strict=True)
+                    },
                 }
                 for o, row in zip(self.option_ids, self.ranks, strict=True)
             ],
@@ -426,47 +514,58 @@ class Comparison:
 
 def compare(
     library: LibraryLike,
+    options: RunOptions | None = None,
     *,
     profiles: Sequence[str] | None = None,
     methods: Sequence[str] | None = None,
     lenses: bool = False,
-    **common: Any,
+    **kwargs: Any,
 ) -> Comparison:
-    """Rank under every profile x method (default: all), plus each source's lens."""
+    """Rank under every profile x method (default: all), plus each source's lens.
+
+    ``options`` (or keyword arguments) give what applies to every column: lens mode,
+    assumptions, feasibility, gaps, options, min feasibility, normalization (where the
+    method takes one). Lens columns use the default profile and method (DESIGN.md
+    section 7), so they compare with each other. An option a column excludes (below
+    ``min_feasibility``) has no rank there (NaN; ``null`` in JSON).
+    """
     lib = as_library(library)
+    base = RunOptions.build(options, **kwargs)
     profile_ids = list(profiles) if profiles else [p.id for p in lib.profiles]
     method_ids = list(methods) if methods else list(METHOD_IDS)
-    normalization = common.pop("normalization", None)
+    all_ids = tuple(base.options) if base.options else tuple(o.id for o in lib.options)
     columns: list[str] = []
     ranks: list[FloatArray] = []
     notes: list[str] = []
+
+    def add(name: str, run: Evaluation) -> None:
+        column = np.full(len(all_ids), np.nan)
+        position = {o: i for i, o in enumerate(run.option_ids)}
+        for row, option in enumerate(all_ids):
+            if option in position:
+                column[row] = run.ranks[position[option]]
+        columns.append(name)
+        ranks.append(column)
+        notes.extend(f"{name}: {n}" for n in run.notes)
+
     for profile in profile_ids:
         for method in method_ids:
-            norm = normalization if get_method_or_error(method).takes_normalization else None
-            run = evaluate(lib, profile=profile, method=method, normalization=norm, **common)
-            columns.append(f"{profile}:{method}")
-            ranks.append(run.ranks)
-            notes.extend(f"{profile}:{method}: {n}" for n in run.notes)
+            norm = base.normalization if get_method_or_error(method).takes_normalization else None
+            run = evaluate(lib, base, profile=profile, method=method, normalization=norm)
+            add(f"{profile}:{method}", run)
     if lenses:
-        # DESIGN.md section 7: lens columns use the default profile and method, whatever
-        # profiles and methods were selected, so they compare with each other.
         for source in lib.sources:
             run = evaluate(
-                lib,
-                profile=None,
-                method="weighted-sum",
-                lens=source.id,
-                **common,
+                lib, base, profile=None, method="weighted-sum", normalization=None, lens=source.id
             )
-            columns.append(f"lens:{source.id}")
-            ranks.append(run.ranks)
+            add(f"lens:{source.id}", run)
             silent = run.lens.options_not_discussed if run.lens else ()
             if silent:
                 notes.append(f"lens:{source.id}: does not discuss {', '.join(silent)}")
     matrix = np.column_stack(ranks)
     return Comparison(
         tuple(columns),
-        tuple(o.id for o in lib.options),
+        all_ids,
         matrix,
         kendall_tau_matrix(matrix),
         tuple(dict.fromkeys(notes)),
@@ -476,7 +575,9 @@ def compare(
 def get_method_or_error(method: str) -> Any:
     """The registry entry; unknown ids are user errors naming the known ones."""
     if method not in METHOD_IDS:
-        raise InputError(f"unknown method '{method}'; methods are: {', '.join(METHOD_IDS)}")
+        raise OptionError(
+            "method", f"unknown method '{method}'; methods are: {', '.join(METHOD_IDS)}"
+        )
     return get_method(method)
 
 
@@ -484,8 +585,10 @@ def kendall_tau_b(x: FloatArray, y: FloatArray) -> float:
     """Kendall's tau-b between two rankings (ties allowed); NaN if either is constant.
 
     tau_b = (C - D) / sqrt((n0 - n1)(n0 - n2)), n0 = n(n-1)/2, n1 and n2 the tied pairs
-    in x and y (Kendall 1945).
+    in x and y (Kendall 1945). Options without a rank in either (NaN) are left out.
     """
+    both = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[both], y[both]
     i, j = np.triu_indices(len(x), k=1)
     sx, sy = np.sign(x[i] - x[j]), np.sign(y[i] - y[j])
     n0 = len(i)

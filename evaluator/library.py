@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,12 @@ from .model import (
     Criterion,
     Library,
     Option,
+    Precondition,
     Profile,
     Risk,
     Source,
+    Unaffected,
+    carried_options,
 )
 from .yaml_reader import Document, Path_, ReadError, format_path, read_document
 
@@ -38,7 +41,8 @@ _ALL_FIELDS = sorted(
     {name for model in (Source, Criterion, Profile, Option) for name in model.model_fields}
     | set(Benefit.model_fields)
     | set(Risk.model_fields)
-    | {"assessments", "likelihood", "mitigable", "quote", "source", "magnitude"}
+    | set(Unaffected.model_fields)
+    | {"also_for", "assessments", "likelihood", "mitigable", "quote", "source", "magnitude"}
 )
 
 
@@ -322,46 +326,30 @@ def _check_references(
                 "'feasibility' is built in (computed from preconditions); do not declare it",
             )
     source_ids = {s.id for s, _ in sources}
-    direction = {c.id: c.direction for c, _ in criteria if c.id != FEASIBILITY_ID}
-    benefit_ids = sorted(k for k, v in direction.items() if v == "benefit")
-    cost_ids = sorted(k for k, v in direction.items() if v == "cost")
-    all_ids = [*direction, FEASIBILITY_ID]
+    declared = [c.id for c, _ in criteria if c.id != FEASIBILITY_ID]
+    all_ids = [*declared, FEASIBILITY_ID]
 
     for option, file in options:
-        for i, benefit in enumerate(option.benefits):
-            path = ("benefits", i, "criterion")
-            _check_criterion(add, file, path, benefit.criterion, "benefit", direction, benefit_ids)
-            for j, quote in enumerate(benefit.sources):
-                _check_source(
-                    add, file, ("benefits", i, "sources", j, "source"), quote.source, source_ids
+        for kind in ("benefits", "risks"):
+            for i, effect in enumerate(getattr(option, kind)):
+                _check_criterion(add, file, (kind, i, "criterion"), effect.criterion, declared)
+        for kind in ("benefits", "risks", "preconditions"):
+            for i, item in enumerate(getattr(option, kind)):
+                for j, view in enumerate(item.assessments):
+                    _check_source(
+                        add, file, (kind, i, "assessments", j, "source"), view.source, source_ids
+                    )
+                _check_one_view_per_source(
+                    add, file, (kind, i), [a.source for a in item.assessments]
                 )
-        for i, risk in enumerate(option.risks):
-            _check_criterion(
-                add, file, ("risks", i, "criterion"), risk.criterion, "cost", direction, cost_ids
-            )
-            for j, risk_view in enumerate(risk.assessments):
+        for i, quiet in enumerate(option.unaffected):
+            for j, quoted in enumerate(quiet.sources):
                 _check_source(
-                    add,
-                    file,
-                    ("risks", i, "assessments", j, "source"),
-                    risk_view.source,
-                    source_ids,
+                    add, file, ("unaffected", i, "sources", j, "source"), quoted.source, source_ids
                 )
-            _check_one_view_per_source(
-                add, file, ("risks", i), [a.source for a in risk.assessments]
-            )
-        for i, pre in enumerate(option.preconditions):
-            for j, pre_view in enumerate(pre.assessments):
-                _check_source(
-                    add,
-                    file,
-                    ("preconditions", i, "assessments", j, "source"),
-                    pre_view.source,
-                    source_ids,
-                )
-            _check_one_view_per_source(
-                add, file, ("preconditions", i), [a.source for a in pre.assessments]
-            )
+    _check_includes(add, options)
+    _check_also_for(add, options)
+    _check_unaffected(add, options, all_ids)
 
     for profile, (file, path) in profiles:
         _check_profile(add, file, path, profile, all_ids)
@@ -376,39 +364,140 @@ def _item_ids(options: list[tuple[Option, _File]]) -> Iterator[tuple[str, _File,
 
 
 def _check_criterion(
-    add: Any,
-    file: _File,
-    path: Path_,
-    criterion: str,
-    want: str,
-    direction: Mapping[str, str],
-    allowed: list[str],
+    add: Any, file: _File, path: Path_, criterion: str, declared: list[str]
 ) -> None:
-    kind = "benefit" if want == "benefit" else "risk"
+    known = ", ".join(declared) or "none declared"
     if criterion == FEASIBILITY_ID:
         add(
             file,
             path,
-            "wrong-direction",
-            f"feasibility is computed from preconditions; a {kind} "
-            f"needs a {want} criterion: {', '.join(allowed) or 'none declared'}",
+            "reserved-id",
+            "feasibility is computed from preconditions; state a condition as a precondition, "
+            f"or name a declared criterion: {known}",
         )
-    elif criterion not in direction:
+    elif criterion not in declared:
         add(
             file,
             path,
             "unknown-reference",
-            f"unknown criterion '{criterion}'; "
-            f"{want} criteria are: {', '.join(allowed) or 'none declared'}",
+            f"unknown criterion '{criterion}'; criteria are: {known}",
         )
-    elif direction[criterion] != want:
-        add(
-            file,
-            path,
-            "wrong-direction",
-            f"'{criterion}' is a {direction[criterion]} criterion; a "
-            f"{kind} needs a {want} criterion: {', '.join(allowed) or 'none declared'}",
-        )
+
+
+def _check_includes(add: Any, options: list[tuple[Option, _File]]) -> None:
+    """Included options must exist, and no option may include itself, even through others."""
+    by_id = {o.id: (o, f) for o, f in options}
+    for option, file in options:
+        for i, other in enumerate(option.includes):
+            if other not in by_id:
+                known = ", ".join(sorted(by_id)) or "none"
+                add(
+                    file,
+                    ("includes", i),
+                    "unknown-reference",
+                    f"unknown option '{other}'; options are: {known}",
+                )
+    # Depth-first search for a cycle; report it once, at the first include of the cycle.
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        option, file = by_id[node]
+        for i, other in enumerate(option.includes):
+            if other not in by_id:
+                continue
+            if state.get(other) == 1:
+                cycle = (
+                    [*trail[trail.index(other) :], node, other]
+                    if other in trail
+                    else [
+                        node,
+                        other,
+                    ]
+                )
+                add(
+                    file,
+                    ("includes", i),
+                    "include-cycle",
+                    f"includes form a cycle: {' -> '.join(dict.fromkeys(cycle))} -> {other}",
+                )
+            elif other not in state:
+                visit(other, [*trail, node])
+        state[node] = 2
+
+    for option, _ in options:
+        if option.id not in state:
+            visit(option.id, [])
+
+
+def _check_also_for(add: Any, options: list[tuple[Option, _File]]) -> None:
+    """``also_for`` must name another item of the library."""
+    ids = {item.id for option, _ in options for item in _own_items(option)}
+    for option, file in options:
+        for kind in ("benefits", "risks", "preconditions"):
+            for i, item in enumerate(getattr(option, kind)):
+                for j, view in enumerate(item.assessments):
+                    target = view.also_for
+                    if target is None:
+                        continue
+                    if target == item.id:
+                        message = "also_for names this same item; name the other item"
+                    elif target not in ids:
+                        message = f"unknown item '{target}' (also_for names another item's id)"
+                    else:
+                        continue
+                    add(
+                        file,
+                        (kind, i, "assessments", j, "also_for"),
+                        "unknown-reference",
+                        message,
+                    )
+
+
+def _check_unaffected(add: Any, options: list[tuple[Option, _File]], all_ids: list[str]) -> None:
+    """A declaration must name a criterion the option (with its includes) has no item on."""
+    by_id = {o.id: o for o, _ in options}
+    for option, file in options:
+        carried = carried_options(option, by_id)
+        with_items = {b.criterion for o in carried for b in o.benefits}
+        with_items.update(r.criterion for o in carried for r in o.risks)
+        has_preconditions = any(o.preconditions for o in carried)
+        seen: set[str] = set()
+        for i, quiet in enumerate(option.unaffected):
+            path = ("unaffected", i, "criterion")
+            name = quiet.criterion
+            if name not in all_ids:
+                add(
+                    file,
+                    path,
+                    "unknown-reference",
+                    f"unknown criterion '{name}'; criteria are: {', '.join(all_ids)}",
+                )
+            elif name in seen:
+                add(file, path, "duplicate-id", f"'{name}' is declared unaffected twice")
+            elif name == FEASIBILITY_ID and has_preconditions:
+                add(
+                    file,
+                    path,
+                    "unaffected-conflict",
+                    "the option has preconditions, so its feasibility is computed from them; "
+                    "remove this declaration or the preconditions",
+                )
+            elif name in with_items:
+                add(
+                    file,
+                    path,
+                    "unaffected-conflict",
+                    f"the option has benefits or risks on '{name}'; a criterion with evidence "
+                    "cannot also be declared unaffected",
+                )
+            seen.add(name)
+
+
+def _own_items(option: Option) -> Iterator[Benefit | Risk | Precondition]:
+    yield from option.benefits
+    yield from option.risks
+    yield from option.preconditions
 
 
 def _check_source(add: Any, file: _File, path: Path_, source: str, known: set[str]) -> None:
@@ -537,12 +626,10 @@ def _read_corpus(
 
 
 def _quotes(option: Option) -> Iterator[tuple[Path_, str, str]]:
-    for i, benefit in enumerate(option.benefits):
-        for j, quoted in enumerate(benefit.sources):
-            yield ("benefits", i, "sources", j, "quote"), quoted.source, quoted.quote
-    for i, risk in enumerate(option.risks):
-        for j, risk_view in enumerate(risk.assessments):
-            yield ("risks", i, "assessments", j, "quote"), risk_view.source, risk_view.quote
-    for i, pre in enumerate(option.preconditions):
-        for j, pre_view in enumerate(pre.assessments):
-            yield ("preconditions", i, "assessments", j, "quote"), pre_view.source, pre_view.quote
+    for kind in ("benefits", "risks", "preconditions"):
+        for i, item in enumerate(getattr(option, kind)):
+            for j, view in enumerate(item.assessments):
+                yield (kind, i, "assessments", j, "quote"), view.source, view.quote
+    for i, quiet in enumerate(option.unaffected):
+        for j, quoted in enumerate(quiet.sources):
+            yield ("unaffected", i, "sources", j, "quote"), quoted.source, quoted.quote

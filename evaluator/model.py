@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -277,21 +278,58 @@ class Profile(_Strict):
 
 
 class SourceQuote(_Strict):
-    """A verbatim quote from a source that supports a benefit."""
+    """A verbatim quote from a source, backing an ``unaffected`` declaration."""
 
     source: Slug = Field(description="Id of a source in sources.yaml.")
     quote: Text = Field(description="Verbatim text from the source's document (six words or more).")
 
 
+ALSO_FOR_DESCRIPTION = (
+    "Id of another item this same sentence is quoted for, when it truly states two "
+    "arguments (silences the reused-quote lint for this pair)."
+)
+
+
+class BenefitAssessment(_Strict):
+    """One source's view of whether a benefit will materialise."""
+
+    source: Slug = Field(description="Id of the assessing source.")
+    likelihood: LikelihoodField = Field(
+        description="How likely the source holds the benefit is to materialise (low for an "
+        "author who raises it in order to reject it)."
+    )
+    quote: Text = Field(description="Verbatim text from the source's document (six words or more).")
+    rationale: Text | None = Field(None, description="Why this likelihood.")
+    also_for: Slug | None = Field(None, description=ALSO_FOR_DESCRIPTION)
+
+
+#: Shown when a file still uses the first release's benefit form (no likelihoods).
+OLD_BENEFIT_FORM = (
+    "benefits now carry per-source assessments with a likelihood; replace 'sources:' with "
+    "'assessments: [{source: ID, likelihood: likely, quote: \"...\"}]' (one per source that "
+    "asserts or disputes the benefit)"
+)
+
+
 class Benefit(_Strict):
-    """A gain an option is argued to bring, on a benefit criterion."""
+    """A gain an option is argued to bring, on any criterion (on a cost criterion it lowers
+    that cost)."""
 
     id: Slug = Field(description="Slug, unique across the library.")
     text: Text = Field(description="The argument in one sentence.")
-    criterion: Slug = Field(description="A benefit criterion.")
+    criterion: Slug = Field(description="Any declared criterion.")
     magnitude: ScaleField = Field(description="1-5, or [low, high] within 1-5.")
-    sources: list[SourceQuote] = Field(min_length=1, description="Quotes that make the argument.")
     rationale: Text | None = Field(None, description="Why this magnitude (an analyst's judgement).")
+    assessments: list[BenefitAssessment] = Field(
+        min_length=1, description="One per source that asserts or disputes the benefit."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_old_form(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "sources" in data and "assessments" not in data:
+            raise PydanticCustomError("old_format", OLD_BENEFIT_FORM, {})
+        return data
 
 
 class RiskAssessment(_Strict):
@@ -302,14 +340,16 @@ class RiskAssessment(_Strict):
     mitigable: MitigableField = Field(description="yes, partly or no (true/false read as yes/no).")
     quote: Text = Field(description="Verbatim text from the source's document (six words or more).")
     rationale: Text | None = Field(None, description="Why this likelihood / mitigability.")
+    also_for: Slug | None = Field(None, description=ALSO_FOR_DESCRIPTION)
 
 
 class Risk(_Strict):
-    """A harm an option risks, on a cost criterion."""
+    """A harm an option risks, on any criterion (on a benefit criterion it lowers that
+    benefit)."""
 
     id: Slug = Field(description="Slug, unique across the library.")
     text: Text = Field(description="The risk in one sentence.")
-    criterion: Slug = Field(description="A cost criterion.")
+    criterion: Slug = Field(description="Any declared criterion.")
     impact: ScaleField = Field(description="1-5, or [low, high] within 1-5.")
     rationale: Text | None = Field(None, description="Why this impact (an analyst's judgement).")
     assessments: list[RiskAssessment] = Field(
@@ -324,6 +364,7 @@ class PreconditionAssessment(_Strict):
     likelihood: LikelihoodField = Field(description="How likely the source thinks it holds.")
     quote: Text = Field(description="Verbatim text from the source's document (six words or more).")
     rationale: Text | None = Field(None, description="Why this likelihood.")
+    also_for: Slug | None = Field(None, description=ALSO_FOR_DESCRIPTION)
 
 
 class Precondition(_Strict):
@@ -336,6 +377,22 @@ class Precondition(_Strict):
     )
 
 
+class Unaffected(_Strict):
+    """The analyst's explicit statement that an option has no material effect on a criterion."""
+
+    criterion: Slug = Field(
+        description="Any criterion, feasibility included (then: no precondition beyond "
+        "ordinary politics)."
+    )
+    rationale: Text = Field(description="Why the option has no material effect there.")
+    sources: list[SourceQuote] = Field(
+        default_factory=list, description="Optional quotes backing the statement."
+    )
+
+
+Item = Benefit | Risk | Precondition
+
+
 class Option(_Strict):
     """A policy option: one file in the library's options/ directory."""
 
@@ -344,10 +401,18 @@ class Option(_Strict):
     summary: Text = Field(description="What the option is, in a few sentences.")
     theatre: Text = Field(description="Where it plays out, e.g. Syria, Afghanistan, Global.")
     tags: list[Text] = Field(default_factory=list, description="Free keywords.")
-    benefits: list[Benefit] = Field(default_factory=list, description="Gains, on benefit criteria.")
-    risks: list[Risk] = Field(default_factory=list, description="Harms, on cost criteria.")
+    benefits: list[Benefit] = Field(default_factory=list, description="Gains, on any criterion.")
+    risks: list[Risk] = Field(default_factory=list, description="Harms, on any criterion.")
     preconditions: list[Precondition] = Field(
         default_factory=list, description="Conditions that must hold for it to deliver."
+    )
+    unaffected: list[Unaffected] = Field(
+        default_factory=list,
+        description="Criteria on which the analyst holds the option has no material effect.",
+    )
+    includes: list[Slug] = Field(
+        default_factory=list,
+        description="Ids of options whose items this option also carries (a package deal).",
     )
 
 
@@ -369,26 +434,36 @@ class Library(BaseModel):
         """Declared criteria plus the built-in feasibility criterion (last)."""
         return [*self.criteria, FEASIBILITY]
 
-    def criterion(self, criterion_id: str) -> Criterion:
-        """The criterion with this id (feasibility included); KeyError if unknown."""
-        for criterion in self.all_criteria:
-            if criterion.id == criterion_id:
-                return criterion
-        raise KeyError(criterion_id)
-
-    def source(self, source_id: str) -> Source:
-        """The source with this id; KeyError if unknown."""
-        for source in self.sources:
-            if source.id == source_id:
-                return source
-        raise KeyError(source_id)
-
     def profile(self, profile_id: str) -> Profile:
         """The profile with this id; KeyError if unknown."""
         for profile in self.profiles:
             if profile.id == profile_id:
                 return profile
         raise KeyError(profile_id)
+
+    def carried(self, option: Option) -> list[Option]:
+        """``option`` followed by every option it includes (see :func:`carried_options`)."""
+        return carried_options(option, {o.id: o for o in self.options})
+
+
+def carried_options(option: Option, by_id: Mapping[str, Option]) -> list[Option]:
+    """``option`` followed by every option it includes, transitively, each once.
+
+    An option carries the benefits, risks and preconditions of all of these: included items
+    are the same items (one judgement, one parameter), not copies. Unknown ids are skipped
+    and a cycle ends where it closes (the loader reports both as errors).
+    """
+    out: list[Option] = []
+    seen: set[str] = set()
+    queue = [option.id]
+    while queue:
+        current = queue.pop(0)
+        if current in seen or current not in by_id:
+            continue
+        seen.add(current)
+        out.append(by_id[current])
+        queue.extend(by_id[current].includes)
+    return out
 
 
 def likelihood_bounds(value: Likelihood) -> tuple[float, float]:
@@ -408,11 +483,3 @@ def scale_bounds(value: Scale) -> tuple[float, float]:
 def midpoint(bounds: tuple[float, float]) -> float:
     """Point estimate of a range: its midpoint."""
     return (bounds[0] + bounds[1]) / 2.0
-
-
-FILE_MODELS: dict[str, type[BaseModel]] = {
-    "sources": Source,
-    "criteria": Criterion,
-    "profiles": Profile,
-    "option": Option,
-}

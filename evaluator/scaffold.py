@@ -18,20 +18,25 @@ theatre: ""        # where it plays out: Syria, Afghanistan, Global, ...
 tags: []
 
 benefits:
-  # One item per distinct argument; a second quote for the same argument joins `sources`.
+  # One item per distinct argument; another source's view of the same argument is one more
+  # assessment of the same item. A benefit may name any criterion: on a cost criterion
+  # (one of: {costs}) it lowers that cost.
   - id: {option_id}-benefit-1
     text: ""       # the gain, in one sentence
-    criterion: {benefit}    # a benefit criterion: {benefits}
+    criterion: {benefit}    # criteria: {criteria}
     magnitude: 3   # 1-5, or [low, high]
     rationale: ""  # say it is an analyst's judgement, and why this number
-    sources:
+    assessments:   # one per source that asserts OR disputes the benefit
       - source: {source}    # sources: {sources}
+        likelihood: likely  # how likely this source holds the benefit is (low if it rejects it)
         quote: ""  # verbatim, a whole clause of six words or more
+        rationale: ""
 
 risks:
+  # A risk may name any criterion: on a benefit criterion (one of: {benefits}) it lowers it.
   - id: {option_id}-risk-1
     text: ""       # the harm, in one sentence
-    criterion: {cost}    # a cost criterion: {costs}
+    criterion: {cost}    # criteria: {criteria}
     impact: 3      # 1-5, or [low, high]
     rationale: ""
     assessments:   # one per source that speaks to this risk
@@ -50,6 +55,14 @@ preconditions:
         likelihood: unlikely
         quote: ""
         rationale: ""
+
+# Every option x criterion cell is evidence (an item on it), unaffected (declared below) or a
+# gap (neither: reported, and filled by --gaps). Declare only what you hold, with the reason:
+# unaffected:
+#   - criterion: {benefit}
+#     rationale: ""   # why the option has no material effect there
+# A package deal carries another option's items as the same judgements:
+# includes: [OTHER_OPTION_ID]
 """
 
 
@@ -67,4 +80,5 @@ def option_scaffold(library: Library, option_id: str, lib_display: str) -> str:
         benefits=", ".join(benefits) or "none declared",
         costs=", ".join(costs) or "none declared",
         sources=", ".join(sources) or "none declared",
+        criteria=", ".join(c.id for c in library.criteria) or "none declared",
     )

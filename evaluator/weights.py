@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from .errors import InputError
+from .errors import InputError, OptionError
 from .model import Profile
 
 FloatArray = npt.NDArray[np.float64]
@@ -46,13 +46,13 @@ def _check_ranking(flat: list[str], criterion_ids: Sequence[str]) -> None:
     known = ", ".join(criterion_ids)
     unknown = [c for c in flat if c not in criterion_ids]
     if unknown:
-        raise InputError(f"ranking names unknown criterion '{unknown[0]}'; criteria are: {known}")
+        raise OptionError("ranking", f"unknown criterion '{unknown[0]}'; criteria are: {known}")
     repeated = sorted({c for c in flat if flat.count(c) > 1})
     if repeated:
-        raise InputError(f"ranking names '{repeated[0]}' more than once")
+        raise OptionError("ranking", f"'{repeated[0]}' is ranked more than once")
     missing = [c for c in criterion_ids if c not in flat]
     if missing:
-        raise InputError(f"ranking leaves out {', '.join(missing)}; rank every criterion once")
+        raise OptionError("ranking", f"leaves out {', '.join(missing)}; rank every criterion once")
 
 
 def profile_weights(profile: Profile, criterion_ids: Sequence[str]) -> FloatArray:
@@ -103,14 +103,19 @@ def apply_overrides(
     """
     unknown = [c for c in overrides if c not in criterion_ids]
     if unknown:
-        raise InputError(
-            f"--weight: unknown criterion '{unknown[0]}'; criteria are: {', '.join(criterion_ids)}"
+        raise OptionError(
+            "weights",
+            f"unknown criterion '{unknown[0]}'; criteria are: {', '.join(criterion_ids)}",
+            unknown[0],
         )
     result = base.copy()
     for j, criterion in enumerate(criterion_ids):
         if criterion in overrides:
             result[j] = overrides[criterion]
-    return normalize_weights(result, "--weight")
+    try:
+        return normalize_weights(result, "weights")
+    except InputError as exc:
+        raise OptionError("weights", str(exc).removeprefix("weights: ")) from None
 
 
 def parse_ranking(text: str) -> list[str | list[str]]:
@@ -119,6 +124,8 @@ def parse_ranking(text: str) -> list[str | list[str]]:
     for part in text.split(","):
         names = [p.strip() for p in part.split("+") if p.strip()]
         if not names:
-            raise InputError(f"--ranking '{text}': empty entry; write C1,C2+C3,C4 (+ for a tie)")
+            raise OptionError(
+                "ranking", f"'{text}' has an empty entry; write C1,C2+C3,C4 (+ for a tie)"
+            )
         out.append(names[0] if len(names) == 1 else names)
     return out

@@ -25,7 +25,7 @@ def test_results_do_not_depend_on_the_setting() -> None:
     code = (
         "import json, sys\n"
         "from evaluator.allocator import keep_freed_memory\n"
-        "from evaluator.robustness import analyse_sensitivity\n"
+        "from evaluator.sensitivity import analyse_sensitivity\n"
         "if sys.argv[1] == 'tuned': keep_freed_memory()\n"
         f"r = analyse_sensitivity({str(MINI)!r}, samples=3000, seed=4)\n"
         "print(json.dumps(r.to_dict(), sort_keys=True))\n"

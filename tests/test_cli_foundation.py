@@ -34,7 +34,7 @@ def test_validate_error_lines_and_no_traceback(broken_library: Callable[[str], P
     assert out == ""
     assert err.strip().splitlines() == [
         f"{lib}/options/levee.yaml:9:16: benefits[0].criterion: unknown criterion 'safty'; "
-        "benefit criteria are: safety, support"
+        "criteria are: safety, support, cost-burden, ecology-harm"
     ]
     assert "Traceback" not in err
 

@@ -111,7 +111,10 @@ def test_score_formats(fmt: str) -> None:
         (["--assume", "nope"], "expected PRECONDITION=met|failed|PROBABILITY"),
         (["--weight", "safety=-1"], "finite number >= 0"),
         (["--weight", "safety"], "expected CRITERION=NUMBER"),
-        (["--normalization", "linear"], "use --normalization offset-minmax"),
+        (
+            ["--normalization", "linear"],
+            "--normalization: criterion 'support' can take a zero or negative value",
+        ),
         (["--feasibility", "maybe"], "use weight or expected"),
     ],
 )

@@ -8,7 +8,7 @@ from helpers import MINI
 
 from evaluator import InputError, load_library
 from evaluator.evaluation import compare, evaluate, kendall_tau_b
-from evaluator.scoring.evidence import compile_evidence
+from evaluator.evidence import compile_evidence
 
 LIB = load_library(MINI)
 
@@ -35,7 +35,14 @@ def test_lens_uses_the_sources_own_view_and_flags_silence() -> None:
     # review alone rates the wetland risk at 0.1: 2 x 0.1 x 0.5
     assert ev.point_matrix()[2, 2] == pytest.approx(0.1)
     assert ev.lens is not None
-    assert ev.lens.not_assessed == ("levee-cost", "relocation-resistance", "compensation")
+    # Benefits count too since evidence model v2: review asserts neither gazette benefit.
+    assert ev.lens.not_assessed == (
+        "levee-protects-town",
+        "levee-cost",
+        "relocation-resistance",
+        "compensation",
+        "wetland-soaks",
+    )
     assert ev.lens.options_not_discussed == ()
 
 
@@ -53,7 +60,7 @@ def test_lens_marks_options_a_source_never_discusses(mini_copy) -> None:  # type
     assert result.lens is not None
     assert result.lens.options_not_discussed == ("relocation",)
     rows = {r["option"]: r for r in result.to_dict()["ranking"]}
-    assert rows["relocation"]["discussed_by_lens"] is False
+    assert rows["relocation"]["discussed"] is False
 
 
 def test_assumptions_force_preconditions() -> None:
@@ -114,7 +121,7 @@ def test_ranking_profile_gives_roc_weights_with_shared_ties() -> None:
             },
             "must not all be zero",
         ),
-        ({"normalization": "sum"}, "criterion 'support' has a zero"),
+        ({"normalization": "sum"}, "criterion 'support' can take a zero"),
         ({"ranking": "safety,support"}, "leaves out cost-burden"),
     ],
 )
@@ -129,7 +136,8 @@ def test_every_method_gives_a_result_on_a_library_with_zeros() -> None:
         assert np.all(np.isfinite(result.scores))
     wp = evaluate(LIB, method="weighted-product")
     assert wp.setup.normalization == "offset-minmax"
-    assert "criteria support, ecology-harm hold zeros" in wp.notes[0]
+    # feasibility too: a what-if can force a precondition to fail (feasibility 0).
+    assert "criteria support, ecology-harm, feasibility can be zero or negative" in wp.notes[0]
 
 
 def test_tables_are_labelled_dataframes() -> None:

@@ -52,22 +52,22 @@ def test_digest_changes_with_content(mini_copy: Path) -> None:
 
 # The thirteen bad inputs of the foundation issue, plus the other cross-file checks.
 CASES = [
-    ("yaml-syntax", [("yaml-syntax", "options/levee.yaml", 14, "")]),
+    ("yaml-syntax", [("yaml-syntax", "options/levee.yaml", 15, "")]),
     (
         "unknown-criterion",
         [("unknown-reference", "options/levee.yaml", 9, "benefits[0].criterion")],
     ),
     (
         "unknown-source",
-        [("unknown-reference", "options/levee.yaml", 30, "risks[1].assessments[0].source")],
+        [("unknown-reference", "options/levee.yaml", 31, "risks[1].assessments[0].source")],
     ),
     (
         "likelihood-out-of-range",
-        [("out-of-range", "options/levee.yaml", 31, "risks[1].assessments[0].likelihood")],
+        [("out-of-range", "options/levee.yaml", 32, "risks[1].assessments[0].likelihood")],
     ),
     (
         "unknown-term",
-        [("unknown-term", "options/levee.yaml", 31, "risks[1].assessments[0].likelihood")],
+        [("unknown-term", "options/levee.yaml", 32, "risks[1].assessments[0].likelihood")],
     ),
     (
         "magnitude-out-of-range",
@@ -80,7 +80,8 @@ CASES = [
     ("missing-field", [("missing-field", "options/levee.yaml", 1, "theatre")]),
     ("wrong-type", [("wrong-type", "options/levee.yaml", 6, "benefits")]),
     ("misspelt-field", [("unknown-field", "options/levee.yaml", 6, "benfits")]),
-    ("wrong-direction", [("wrong-direction", "options/levee.yaml", 9, "benefits[0].criterion")]),
+    # Benefits and risks may name any declared criterion, but not the built-in feasibility.
+    ("feasibility-criterion", [("reserved-id", "options/levee.yaml", 9, "benefits[0].criterion")]),
     ("duplicate-key", [("duplicate-key", "options/levee.yaml", 3, "title")]),
     ("reserved-feasibility", [("reserved-id", "criteria.yaml", 17, "[4].id")]),
     ("incomplete-profile", [("incomplete-profile", "profiles.yaml", 4, "[0].weights")]),
@@ -101,11 +102,11 @@ def test_broken_library_gives_located_problem(
     [
         (
             "quote-not-found",
-            [("quote-not-found", "options/levee.yaml", 33, "risks[1].assessments[0].quote")],
+            [("quote-not-found", "options/levee.yaml", 34, "risks[1].assessments[0].quote")],
         ),
         (
             "quote-too-short",
-            [("quote-too-short", "options/levee.yaml", 33, "risks[1].assessments[0].quote")],
+            [("quote-too-short", "options/levee.yaml", 34, "risks[1].assessments[0].quote")],
         ),
     ],
 )

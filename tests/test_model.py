@@ -141,8 +141,12 @@ options = st.builds(
                 "text": text,
                 "criterion": slugs,
                 "magnitude": scales,
-                "sources": st.lists(
-                    st.fixed_dictionaries({"source": slugs, "quote": text}), min_size=1, max_size=2
+                "assessments": st.lists(
+                    st.fixed_dictionaries(
+                        {"source": slugs, "likelihood": likelihoods, "quote": text}
+                    ),
+                    min_size=1,
+                    max_size=2,
                 ),
             }
         ),
@@ -171,6 +175,19 @@ options = st.builds(
         ),
         max_size=2,
     ),
+    unaffected=st.lists(
+        st.fixed_dictionaries(
+            {
+                "criterion": slugs,
+                "rationale": text,
+                "sources": st.lists(
+                    st.fixed_dictionaries({"source": slugs, "quote": text}), max_size=1
+                ),
+            }
+        ),
+        max_size=2,
+    ),
+    includes=st.lists(slugs, max_size=2),
 )
 
 
@@ -178,3 +195,24 @@ options = st.builds(
 def test_option_yaml_round_trip(option: Option) -> None:
     dumped = yaml.safe_dump(option.model_dump(mode="json", exclude_none=True), allow_unicode=True)
     assert Option.model_validate(yaml.safe_load(dumped)) == option
+
+
+def test_the_old_benefit_form_is_refused_with_the_new_form_shown() -> None:
+    with pytest.raises(ValidationError, match="replace 'sources:' with 'assessments:"):
+        Option.model_validate(
+            {
+                "id": "o",
+                "title": "t",
+                "summary": "s",
+                "theatre": "x",
+                "benefits": [
+                    {
+                        "id": "b",
+                        "text": "t",
+                        "criterion": "c",
+                        "magnitude": 3,
+                        "sources": [{"source": "s", "quote": "q"}],
+                    }
+                ],
+            }
+        )

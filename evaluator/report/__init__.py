@@ -24,7 +24,8 @@ from markupsafe import Markup
 from .. import __version__
 from ..atomic import write_text_atomically
 from ..evaluation import LibraryLike, as_library, compare, evaluate
-from ..robustness import analyse_sensitivity
+from ..run import RunOptions
+from ..sensitivity import analyse_sensitivity
 from .context import Results, build_context
 
 __all__ = [
@@ -85,28 +86,24 @@ def render_report(context: dict[str, Any]) -> str:
 
 def build_report(
     library: LibraryLike,
+    options: RunOptions | None = None,
     *,
-    profile: str | None = None,
-    method: str = "weighted-sum",
-    normalization: str | None = None,
-    feasibility: str = "weight",
     samples: int = 20_000,
     seed: int = 0,
     generated_at: dt.datetime | None = None,
     progress: Progress | None = None,
+    **kwargs: Any,
 ) -> str:
-    """The whole report as one self-contained HTML string.
+    """The whole report as one self-contained HTML string, for one run.
 
-    ``library`` is a directory path or a loaded ``Library``. ``generated_at`` is printed in
-    the manifest (default: now, UTC); pass it in for reproducible bytes. User errors
-    (unknown profile, method, ...) raise ``InputError``.
+    ``library`` is a directory path or a loaded ``Library``; ``options`` (or keyword
+    arguments building it) is the run the report shows: its ranking, sliders and manifest.
+    ``generated_at`` is printed in the manifest (default: now, UTC); pass it in for
+    reproducible bytes. User errors raise ``InputError``.
     """
     results = compute_results(
         library,
-        profile=profile,
-        method=method,
-        normalization=normalization,
-        feasibility=feasibility,
+        RunOptions.build(options, **kwargs),
         samples=samples,
         seed=seed,
         generated_at=generated_at,
@@ -117,31 +114,35 @@ def build_report(
 
 def compute_results(
     library: LibraryLike,
+    options: RunOptions | None = None,
     *,
-    profile: str | None = None,
-    method: str = "weighted-sum",
-    normalization: str | None = None,
-    feasibility: str = "weight",
     samples: int = 20_000,
     seed: int = 0,
     generated_at: dt.datetime | None = None,
     progress: Progress | None = None,
 ) -> Results:
     """Run everything the report shows: sensitivity (with the main evaluation), the profile x
-    method comparison and one evaluation per source lens, all with the same options.
+    method comparison and one evaluation per source lens, all with the same run options.
 
-    The comparison grid uses each method's default normalization; the lenses use this
-    run's profile, method and normalization (``compare --lenses`` would use the defaults).
+    The comparison grid shares the run's lens mode, assumptions, feasibility, gaps and
+    option subset (each column its own profile and method, with the method's default
+    normalization, so every column exists for every method); each lens is this run seen
+    through one source, in the run's lens mode.
     """
     lib = as_library(library)
-    run: dict[str, Any] = {"profile": profile, "method": method, "feasibility": feasibility}
-    sensitivity = analyse_sensitivity(
-        lib, samples=samples, seed=seed, progress=progress, normalization=normalization, **run
+    run = options or RunOptions()
+    sensitivity = analyse_sensitivity(lib, run, samples=samples, seed=seed, progress=progress)
+    shared = RunOptions.build(
+        run,
+        profile=None,
+        method="weighted-sum",
+        normalization=None,
+        weights={},
+        ranking=None,
+        lens=None,
     )
-    comparison = compare(lib, feasibility=feasibility)
-    lenses = {
-        s.id: evaluate(lib, normalization=normalization, lens=s.id, **run) for s in lib.sources
-    }
+    comparison = compare(lib, shared)
+    lenses = {s.id: evaluate(lib, run, lens=s.id) for s in lib.sources}
     return Results(
         library=lib,
         sensitivity=sensitivity,

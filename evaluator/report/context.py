@@ -17,8 +17,8 @@ import numpy as np
 
 from ..evaluation import Comparison, Evaluation, kendall_tau_b
 from ..model import ICD203_TERMS, Library
-from ..robustness import Sensitivity
-from ..scoring import METHODS, TIE_RTOL
+from ..scoring import METHODS, order
+from ..sensitivity import Sensitivity
 from ..weights import profile_weights
 from . import charts
 from .charts import fmt
@@ -90,6 +90,12 @@ def manifest(results: Results) -> View:
         "method_name": METHODS[setup.method].name,
         "normalization": setup.normalization or "none (the method works on raw values)",
         "feasibility": setup.feasibility,
+        "gaps": setup.run.gaps,
+        "run_options": [
+            {"name": name, "value": _option_text(value)}
+            for name, value in setup.run.to_dict().items()
+        ],
+        "command": " ".join(["evaluator score", lib.name, *setup.run.command_args()]),
         "seed": smaa.seed,
         "samples": f"{smaa.samples:,}",
         "weights_model": weights_model,
@@ -107,10 +113,21 @@ def manifest(results: Results) -> View:
     }
 
 
+def _option_text(value: Any) -> str:
+    """A run option as the manifest shows it ("default" for an unset one)."""
+    if value is None or value == {} or value == []:
+        return "default"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def _count_quotes(lib: Library) -> int:
     total = 0
     for o in lib.options:
-        total += sum(len(b.sources) for b in o.benefits)
+        total += sum(len(b.assessments) for b in o.benefits)
         total += sum(len(r.assessments) for r in o.risks)
         total += sum(len(p.assessments) for p in o.preconditions)
     return total
@@ -241,11 +258,9 @@ def _tau_cell(tau: float) -> View:
 
 
 def _top(scores: Mapping[str, float], higher: bool) -> str:
-    """The option on top of a score dict, ties (within the rank tolerance) by id."""
-    values = list(scores.values())
-    best = max(values) if higher else min(values)
-    tol = TIE_RTOL * max(abs(v) for v in values)
-    return min(o for o, s in scores.items() if abs(s - best) <= tol)
+    """The option on top of a score dict by the one tie rule (evaluator.scoring.ranking)."""
+    ids = list(scores)
+    return ids[int(order(list(scores.values()), ids, higher_is_better=higher)[0])]
 
 
 def robustness(sens: Sensitivity, lib: Library) -> View:

@@ -94,7 +94,10 @@ def benefit_view(b: Benefit, sources: Mapping[str, View], criteria: Mapping[str,
         "criterion": criteria[b.criterion],
         "magnitude": scale_text(b.magnitude),
         "rationale": b.rationale or "",
-        "quotes": [_quote(sources, q.source, q.quote) for q in b.sources],
+        "quotes": [
+            {**_quote(sources, a.source, a.quote), "likelihood": likelihood_view(a.likelihood)}
+            for a in b.assessments
+        ],
     }
 
 

@@ -1,11 +1,20 @@
 """What the live weight sliders need: controls for the template and data for report.js.
 
-The JS re-ranks with the report's method and the normalization actually used, over the
-unweighted performance matrix embedded here, so its ranking for slider values v equals
+The page only aggregates. Python prepares each method's weight-independent part
+(:func:`evaluator.scoring.prepared.aggregation_parts`: the normalized matrix, its log, TOPSIS's
+unweighted ideal and anti-ideal, PROMETHEE's per-criterion net flows or VIKOR's normalized
+distances; m x n, never m x m x n) and embeds it; report.js applies the weights exactly as
+:func:`evaluator.scoring.prepared.aggregate` does, so its ranking for slider values v equals
 ``evaluator score --method M --weight C1=v1 ... --weight Cn=vn`` (one --weight per criterion
 fixes the whole vector: w = v / sum(v), evaluator.weights.apply_overrides). With
 ``--feasibility expected`` the pipeline zeroes the feasibility weight after the overrides, so
-the JS does too and the feasibility slider is disabled.
+the page does too and the feasibility slider is disabled.
+
+Ties come from :mod:`evaluator.scoring.ranking` alone: its tolerance (read when the report
+is built) and each option's place in id order are embedded; the page's tie code mirrors that
+module and holds no constant of its own. The embedded ranking (``ranking``: option indices
+best first, and average ranks) is what the page must reproduce on load at the run's weights,
+or it shows an error.
 """
 
 from __future__ import annotations
@@ -14,7 +23,9 @@ from typing import Any
 
 from ..evaluation import Evaluation
 from ..model import FEASIBILITY_ID, Library
-from ..scoring import METHODS, TIE_RTOL
+from ..scoring import METHODS
+from ..scoring import ranking as tie_rule
+from ..scoring.prepared import aggregation_parts
 from .charts import fmt
 
 
@@ -34,6 +45,22 @@ def slider_controls(ev: Evaluation, library: Library) -> list[dict[str, Any]]:
     ]
 
 
+def prepared_data(ev: Evaluation) -> dict[str, Any]:
+    """The run's weight-independent part, as JSON-ready lists (keys as report.js reads them)."""
+    setup = ev.setup
+    parts = aggregation_parts(
+        setup.method, ev.matrix, setup.evidence.types, setup.normalization, **setup.options
+    )
+    out: dict[str, Any] = {"values": parts.values.tolist()}
+    if parts.ideal is not None and parts.anti_ideal is not None:
+        out["ideal"] = parts.ideal.tolist()
+        out["antiIdeal"] = parts.anti_ideal.tolist()
+    if parts.v is not None and parts.degenerate_rtol is not None:
+        out["v"] = parts.v
+        out["degenerateRtol"] = parts.degenerate_rtol
+    return out
+
+
 def slider_data(ev: Evaluation, library: Library) -> dict[str, Any]:
     """The JSON document report.js reads (embedded with ``|tojson``)."""
     titles = {o.id: o.title for o in library.options}
@@ -46,11 +73,15 @@ def slider_data(ev: Evaluation, library: Library) -> dict[str, Any]:
         "feasibility": setup.feasibility,
         "feasibilityIndex": list(ev.criterion_ids).index(FEASIBILITY_ID),
         "criteria": list(ev.criterion_ids),
-        "types": [int(t) for t in setup.evidence.types],
         "options": [{"id": o, "title": titles[o]} for o in ev.option_ids],
-        "matrix": [[float(x) for x in row] for row in ev.matrix],
+        "prepared": prepared_data(ev),
         "weights": [float(w) for w in ev.weights],
-        "tieRtol": TIE_RTOL,
-        "vikorV": float(setup.options.get("v", 0.5)),
-        "preference": str(setup.options.get("preference", "usual")),
+        "ranking": {
+            "order": [int(i) for i in ev.order],
+            "ranks": [float(r) for r in ev.ranks],
+        },
+        "ties": {
+            "rtol": tie_rule.tie_rtol(),
+            "idKeys": [int(k) for k in tie_rule.id_keys(ev.option_ids)],
+        },
     }

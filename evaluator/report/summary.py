@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 
 from ..evaluation import Comparison, Evaluation
 from ..model import ICD203_TERMS, Library
-from ..robustness import Sensitivity, WhatIf
 from ..scoring import METHODS
+from ..sensitivity import Sensitivity, WhatIf
 from .charts import fmt
 
 

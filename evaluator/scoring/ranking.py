@@ -29,7 +29,16 @@ import numpy.typing as npt
 from evaluator.scoring.normalize import FloatArray, as_float_array
 
 TIE_RTOL = 1e-9
-"""Scores closer than this times max|score| are tied."""
+"""Scores closer than this times max|score| are tied.
+
+Read at call time (``rtol=None``), so this one name sets the tolerance for every caller,
+the report's page included (it embeds the value :func:`tie_rtol` returns).
+"""
+
+
+def tie_rtol(rtol: float | None = None) -> float:
+    """``rtol``, or the module's :data:`TIE_RTOL` as it is now when None."""
+    return TIE_RTOL if rtol is None else rtol
 
 
 def _vector(scores: npt.ArrayLike) -> FloatArray:
@@ -52,22 +61,61 @@ def _id_keys(ids: Sequence[str] | None, m: int) -> npt.NDArray[np.intp]:
     return keys
 
 
+def id_keys(ids: Sequence[str]) -> npt.NDArray[np.intp]:
+    """Each option's position in ascending id order: the order inside a tie."""
+    return _id_keys(ids, len(ids))
+
+
 def tie_groups(
-    scores: npt.ArrayLike, *, higher_is_better: bool = True, rtol: float = TIE_RTOL
+    scores: npt.ArrayLike, *, higher_is_better: bool = True, rtol: float | None = None
 ) -> npt.NDArray[np.intp]:
-    """Group number of each option: 0 for the best group, 1 for the next, and so on."""
-    s = _vector(scores)
+    """Group number of each option along the last axis: 0 for the best group, and so on.
+
+    ``scores`` is (m,) or batched (..., m). Sorted scores are split wherever two
+    successive ones differ by more than ``rtol x max|score|`` (ties chain).
+    """
+    s = as_float_array(scores, "scores")
+    if s.ndim == 0:
+        raise ValueError("scores must have at least one axis (options)")
+    if np.any(np.isnan(s)):
+        raise ValueError("scores contain NaN")
     key = -s if higher_is_better else s
-    order = np.argsort(key, kind="stable")
-    tol = rtol * float(np.abs(s).max()) if s.size else 0.0
-    gaps = np.diff(key[order]) > tol
-    groups = np.empty(s.size, dtype=np.intp)
-    groups[order] = np.concatenate(([0], np.cumsum(gaps))).astype(np.intp)
+    order_ = np.argsort(key, axis=-1, kind="stable")
+    srt = np.take_along_axis(key, order_, axis=-1)
+    if s.shape[-1] == 0:
+        return np.zeros(s.shape, dtype=np.intp)
+    tol = tie_rtol(rtol) * np.max(np.abs(s), axis=-1, keepdims=True)
+    gaps = (srt[..., 1:] - srt[..., :-1]) > tol
+    sorted_groups = np.concatenate(
+        [np.zeros((*s.shape[:-1], 1), dtype=np.intp), np.cumsum(gaps, axis=-1)], axis=-1
+    )
+    groups = np.empty_like(order_)
+    np.put_along_axis(groups, order_, sorted_groups.astype(np.intp), axis=-1)
     return groups
 
 
+def is_top(scores: npt.ArrayLike, b: int) -> npt.NDArray[np.bool_]:
+    """Row-wise: is option ``b`` in the top tie group (higher is better)?
+
+    Same answer as ``tie_groups(scores)[..., b] == 0``, mostly without sorting. Ties chain
+    (successive sorted scores within the tolerance), so with ``gap = max - s_b``: ``gap <=
+    tol`` puts ``b`` on top, and since m options make at most m - 1 links, ``gap`` beyond
+    ``(m - 1) tol`` rules it out (checked with a 2x margin for rounding). Only rows in
+    between are sorted. Why: the SMAA confidence pass asks this for every draw and every
+    first-ranked option.
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    tol = tie_rtol() * np.max(np.abs(s), axis=-1)
+    gap = np.max(s, axis=-1) - s[..., b]
+    top = np.asarray(gap <= tol)
+    unsure = ~top & (gap <= 2 * s.shape[-1] * tol)
+    if np.any(unsure):
+        top[unsure] = tie_groups(s[unsure])[..., b] == 0
+    return top
+
+
 def rank(
-    scores: npt.ArrayLike, *, higher_is_better: bool = True, rtol: float = TIE_RTOL
+    scores: npt.ArrayLike, *, higher_is_better: bool = True, rtol: float | None = None
 ) -> FloatArray:
     """Average ranks, 1 = best; tied options share the mean of their places (2.5).
 
@@ -76,10 +124,11 @@ def rank(
     scores : array_like, shape (m,)
     higher_is_better : bool
         False for methods where a lower score is better (VIKOR).
-    rtol : float
-        Scores within ``rtol * max|score|`` of each other are tied.
+    rtol : float or None
+        Scores within ``rtol * max|score|`` of each other are tied; None for
+        :data:`TIE_RTOL`.
     """
-    groups = tie_groups(scores, higher_is_better=higher_is_better, rtol=rtol)
+    groups = tie_groups(_vector(scores), higher_is_better=higher_is_better, rtol=rtol)
     counts = np.bincount(groups)
     first = np.cumsum(counts) - counts + 1  # first place of each group
     result: FloatArray = (first + (counts - 1) / 2.0)[groups].astype(np.float64)
@@ -91,10 +140,10 @@ def order(
     ids: Sequence[str] | None = None,
     *,
     higher_is_better: bool = True,
-    rtol: float = TIE_RTOL,
+    rtol: float | None = None,
 ) -> npt.NDArray[np.intp]:
     """Option indices best first; inside a tie, in ascending id order (index order if None)."""
-    groups = tie_groups(scores, higher_is_better=higher_is_better, rtol=rtol)
+    groups = tie_groups(_vector(scores), higher_is_better=higher_is_better, rtol=rtol)
     keys = _id_keys(ids, groups.size)
     result: npt.NDArray[np.intp] = np.lexsort((keys, groups)).astype(np.intp)
     return result

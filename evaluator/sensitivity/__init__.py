@@ -1,12 +1,16 @@
-"""Robustness analysis: weight stability intervals, tornado and SMAA-2 (DESIGN.md section 5).
+"""Robustness: stability intervals, tornado, SMAA-2, scenario discovery (DESIGN.md section 5).
 
-Pure numpy over arrays and ids. Every function takes the scoring method as a batched
+The algorithms are pure numpy over arrays and ids; :mod:`.analysis` is the API that runs
+them on a library (``analyse_sensitivity``). Every algorithm takes the scoring method as a batched
 ``score_fn(matrix, weights_stack) -> k x m`` plus ``higher_is_better``, so it works with any
 kernel of ``evaluator.scoring`` without importing it.
 """
 
 from __future__ import annotations
 
+# analysis is the API: it joins a prepared run (evaluator.evaluation) to the algorithms.
+from .analysis import Sensitivity, WhatIf, analyse_sensitivity
+from .discovery import Condition, Rule, describe_rule, discover_rules
 from .smaa import (
     BLOCK_SIZE,
     DirichletWeights,
@@ -20,7 +24,6 @@ from .smaa import (
     run_smaa,
 )
 from .stability import (
-    TIE_RTOL,
     RankingStabilityInterval,
     ScoreFn,
     StabilityInterval,
@@ -33,19 +36,25 @@ from .tornado import TornadoItem, tornado
 
 __all__ = [
     "BLOCK_SIZE",
-    "TIE_RTOL",
+    "Condition",
     "DirichletWeights",
     "DrawMatrices",
     "Progress",
     "RankingStabilityInterval",
+    "Rule",
     "SMAAResult",
     "ScoreFn",
+    "Sensitivity",
     "StabilityInterval",
     "TornadoItem",
     "UniformWeights",
     "WeightSampler",
+    "WhatIf",
+    "analyse_sensitivity",
     "block_seed",
     "confidence_block_seed",
+    "describe_rule",
+    "discover_rules",
     "ranking_stability_intervals_additive",
     "rescaled_weights",
     "run_smaa",

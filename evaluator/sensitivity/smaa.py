@@ -34,13 +34,14 @@ from typing import Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from evaluator.scoring.ranking import is_top
+
 from .stability import (
     FloatArray,
     IntArray,
     ScoreFn,
     check_weights,
     id_tie_rank,
-    is_top,
     oriented_scores,
 )
 

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from evaluator.scoring.ranking import is_top, tie_groups
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
@@ -39,8 +41,6 @@ ScoreFn = Callable[[FloatArray, FloatArray], FloatArray]
 """``score_fn(matrix, weights_stack) -> scores``: matrix ``m x n`` (or a ``k x m x n`` stack),
 weights ``k x n``, scores ``k x m``. The batched kernel contract of DESIGN.md section 4."""
 
-TIE_RTOL = 1e-9
-"""Scores within ``TIE_RTOL * max|score|`` of each other are ties (DESIGN.md section 4)."""
 
 _SNAP = 1e-12  # margins this small (relative to the value scale) are exact zeros
 _REST_EPS = 1e-12  # other weights summing to less than this count as all zero
@@ -114,45 +114,6 @@ def rescaled_weights(weights: npt.ArrayLike, criterion: int, t: npt.ArrayLike) -
     stack = np.outer(1.0 - ts, share)
     stack[:, criterion] = ts
     return stack
-
-
-def tie_groups(scores: FloatArray) -> IntArray:
-    """Tie group of each option along the last axis, 0 = best (higher is better).
-
-    Scores are sorted and split wherever two successive scores differ by more than
-    ``TIE_RTOL * max|score|`` (ties chain), the rule of ``evaluator.scoring.ranking``.
-    """
-    s = np.asarray(scores, dtype=np.float64)
-    order = np.argsort(-s, axis=-1, kind="stable")
-    srt = np.take_along_axis(s, order, axis=-1)
-    tol = TIE_RTOL * np.max(np.abs(s), axis=-1, keepdims=True)
-    gaps = (srt[..., :-1] - srt[..., 1:]) > tol
-    sorted_groups = np.concatenate(
-        [np.zeros((*s.shape[:-1], 1), dtype=np.intp), np.cumsum(gaps, axis=-1)], axis=-1
-    )
-    groups = np.empty_like(order)
-    np.put_along_axis(groups, order, sorted_groups, axis=-1)
-    return groups
-
-
-def is_top(scores: FloatArray, b: int) -> BoolArray:
-    """Row-wise: is option ``b`` in the top tie group (no option clearly above it)?
-
-    Same answer as ``tie_groups(scores)[..., b] == 0``, mostly without sorting. Ties chain
-    (successive sorted scores within the tolerance), so with ``gap = max - s_b``: ``gap <=
-    tol`` puts ``b`` on top, and since m options make at most m - 1 links, ``gap`` beyond
-    ``(m - 1) tol`` rules it out (checked with a 2x margin for rounding). Only rows in between
-    are sorted. Why: the SMAA confidence pass asks this for every draw and every
-    first-ranked option.
-    """
-    s = np.asarray(scores, dtype=np.float64)
-    tol = TIE_RTOL * np.max(np.abs(s), axis=-1)
-    gap = np.max(s, axis=-1) - s[..., b]
-    top = np.asarray(gap <= tol)
-    unsure = ~top & (gap <= 2 * s.shape[-1] * tol)
-    if np.any(unsure):
-        top[unsure] = tie_groups(s[unsure])[..., b] == 0
-    return top
 
 
 def tie_ranking(scores: FloatArray, tie_rank: IntArray | None = None) -> list[int]:

@@ -8,13 +8,12 @@ Skipped without Chromium, except in CI (env CI set), where a missing browser fai
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from conftest import ARTIFACTS, scenarios_valid
+from conftest import ARTIFACTS, LIVE_ORDER, Page, scenarios_valid
 from helpers import MINI, SCENARIOS
 
 from evaluator.evaluation import as_library, evaluate
@@ -25,76 +24,6 @@ from evaluator.weights import profile_weights
 pytestmark = pytest.mark.browser
 
 METHODS = ("weighted-sum", "weighted-product", "topsis", "promethee-ii", "vikor")
-LOCAL = ("data:", "file:", "about:")
-
-SET_WEIGHTS = """(values) => {
-  for (const [criterion, value] of Object.entries(values)) {
-    const input = document.querySelector(`input[type=range][data-criterion="${criterion}"]`);
-    input.value = String(value);
-    input.dispatchEvent(new Event("input", {bubbles: true}));
-  }
-}"""
-LIVE_ORDER = "#live-ranking > [data-option-id]"
-
-
-class Page:
-    """A page with its console errors, page errors, dialogs and non-local requests."""
-
-    def __init__(self, browser: Any, url: str, width: int = 1280) -> None:
-        self.page = browser.new_page(viewport={"width": width, "height": 900})
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on(
-            "request",
-            lambda r: None if r.url.startswith(LOCAL) else self.requests.append(r.url),
-        )
-
-        def on_dialog(dialog: Any) -> None:
-            self.dialogs.append(dialog.message)
-            dialog.dismiss()
-
-        self.page.on("dialog", on_dialog)
-        self.page.goto(url)
-
-    def live_order(self) -> list[str]:
-        return list(
-            self.page.eval_on_selector_all(LIVE_ORDER, "els => els.map(e => e.dataset.optionId)")
-        )
-
-    def slider_values(self) -> dict[str, float]:
-        pairs = self.page.eval_on_selector_all(
-            "input[type=range][data-criterion]",
-            "els => els.map(e => [e.dataset.criterion, parseFloat(e.value)])",
-        )
-        return {c: float(v) for c, v in pairs}
-
-    def set_weights(self, values: dict[str, float]) -> None:
-        self.page.evaluate(SET_WEIGHTS, values)
-
-    def clean(self) -> None:
-        assert self.errors == []
-        assert self.requests == []
-        assert self.dialogs == []
-
-    def close(self) -> None:
-        self.page.close()
-
-
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Any]:
-    pages: list[Page] = []
-
-    def make(path: Path, width: int = 1280) -> Page:
-        page = Page(browser, path.as_uri(), width)
-        pages.append(page)
-        return page
-
-    yield make
-    for page in pages:
-        page.close()
 
 
 def python_order(library: Library, method: str, values: dict[str, float], **kw: Any) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import GENERATED_AT
 from helpers import MINI
@@ -15,7 +16,8 @@ from evaluator.report.context import Results, build_context
 from evaluator.report.evidence_view import likelihood_view, scale_text, source_risk
 from evaluator.report.sliders import slider_data
 from evaluator.report.summary import icd_term, percent
-from evaluator.robustness import analyse_sensitivity
+from evaluator.scoring import normalize
+from evaluator.sensitivity import analyse_sensitivity
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +200,12 @@ def test_slider_data_uses_the_normalization_actually_used(library: Library) -> N
     assert data["normalization"] == "offset-minmax"  # zeros rule out the default 'sum'
     assert data["criteria"][-1] == "feasibility"
     assert data["feasibilityIndex"] == 4
-    assert data["types"] == [1, 1, -1, -1, 1]
+    # the page gets the product's log factors, never the raw matrix or the criterion types
+    assert "matrix" not in data
+    assert "types" not in data
+    types = ev.setup.evidence.types
+    expected = np.log(normalize(ev.matrix, types, "offset-minmax"))
+    assert np.array_equal(np.asarray(data["prepared"]["values"]), expected)
     assert sum(data["weights"]) == pytest.approx(1.0)
     json.dumps(data, allow_nan=False)
 
@@ -209,3 +216,22 @@ def test_expected_feasibility_disables_its_slider(library: Library) -> None:
     assert controls["feasibility"]["disabled"]
     assert controls["feasibility"]["value"] == "0.0"
     assert not controls["safety"]["disabled"]
+
+
+@pytest.mark.parametrize(
+    "method", ["weighted-sum", "weighted-product", "topsis", "promethee-ii", "vikor"]
+)
+def test_slider_data_is_options_by_criteria(library: Library, method: str) -> None:
+    """The embedded parts are m x n (never m x m x n), with length-n extremes for TOPSIS."""
+    ev = evaluate(library, method=method)
+    data = slider_data(ev, library)
+    prepared = data["prepared"]
+    assert np.asarray(prepared["values"]).shape == (3, 5)
+    assert set(prepared) == {
+        "topsis": {"values", "ideal", "antiIdeal"},
+        "vikor": {"values", "v", "degenerateRtol"},
+    }.get(method, {"values"})
+    if method == "topsis":
+        assert np.asarray(prepared["ideal"]).shape == (5,)
+    assert data["ranking"] == {"order": ev.order.tolist(), "ranks": ev.ranks.tolist()}
+    json.dumps(data, allow_nan=False)

@@ -16,14 +16,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GENERATED_AT, GOLDEN_SAMPLES, GOLDEN_SEED, PAYLOADS, build_mini
+from conftest import (
+    GENERATED_AT,
+    GOLDEN_SEED,
+    PAYLOADS,
+    build_mini,
+    fixed_results,
+)
 from helpers import MINI
 
 import evaluator.report as report
 from evaluator import InputError, __version__
 from evaluator.report import (
     build_report,
-    compute_results,
     default_report_path,
     environment,
     write_report,
@@ -46,24 +51,40 @@ SECTIONS = (
 
 @pytest.fixture(scope="module")
 def mini_context() -> dict[str, Any]:
-    results = compute_results(
-        MINI, samples=GOLDEN_SAMPLES, seed=GOLDEN_SEED, generated_at=GENERATED_AT
-    )
-    return build_context(results)
+    """The view-model of fixed results: no sampled number reaches the section snapshots."""
+    return build_context(fixed_results())
+
+
+def render_section(section: str, context: dict[str, Any]) -> str:
+    return environment().get_template(f"_{section}.html.j2").render(**context)
 
 
 @pytest.mark.parametrize("section", SECTIONS)
 def test_section_snapshot(
     section: str, mini_context: dict[str, Any], golden: Callable[[str, str], None]
 ) -> None:
-    """Each section partial, rendered alone, matches its reviewed snapshot."""
-    html = environment().get_template(f"_{section}.html.j2").render(**mini_context)
+    """Each section partial, rendered alone from fixed results, matches its snapshot."""
+    html = render_section(section, mini_context)
     assert f'id="{section if section != "sliders" else "weights"}"' in html
     golden(f"sections/{section}.html", html)
 
 
+def test_section_snapshots_do_not_depend_on_sampling(mini_context: dict[str, Any]) -> None:
+    """Other draws (count and seed) give the same sections, byte for byte."""
+    other = build_context(fixed_results(samples=3, seed=GOLDEN_SEED + 1))
+    for section in SECTIONS:
+        assert render_section(section, other) == render_section(section, mini_context), section
+
+
+def test_fixed_smaa_reaches_the_snapshots(mini_context: dict[str, Any]) -> None:
+    """The hand-built SMAA is what the sections show (p_best 60% for the wetland)."""
+    assert "20,000" in render_section("manifest", mini_context)
+    rows = {r["title"]: r for r in mini_context["robustness"]["smaa_rows"]}
+    assert rows["Restore the upstream wetland"]["p_best"] == "60.0%"
+
+
 def test_full_report_golden(mini_html: str, golden: Callable[[str, str], None]) -> None:
-    """The whole mini report (seed 7, 2000 draws, fixed timestamp) byte for byte."""
+    """The one full golden: the whole mini report (seed 7, 2000 draws, fixed timestamp)."""
     golden("mini-report.html", mini_html)
 
 
@@ -280,3 +301,27 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
         write_report(target, "new")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+# The page only aggregates ----------------------------------------------------------------
+
+
+def test_report_js_has_no_normalization_or_kernel_code() -> None:
+    """report.js applies weights to the embedded parts; Python prepares everything else."""
+    source = (
+        Path(report.__file__).parent.joinpath("static", "report.js").read_text(encoding="utf-8")
+    )
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", source, flags=re.S)  # comments may name them
+    forbidden = [
+        r"normaliz",
+        r"minmax",
+        r'"(sum|linear|vector|offset-minmax|none)"',
+        r"Math\.log",
+        r"\bmatrix\b",
+        r"\btypes\b",
+        r"preference",
+        r"\b1 / ",
+        r"tieRtol|1e-9",
+    ]
+    for pattern in forbidden:
+        assert not re.search(pattern, code), pattern

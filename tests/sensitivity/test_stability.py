@@ -10,16 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evaluator.scoring.ranking import TIE_RTOL, is_top, tie_groups
 from evaluator.sensitivity import (
     rescaled_weights,
     stability_intervals_additive,
     stability_intervals_numeric,
 )
 from evaluator.sensitivity.stability import (
-    TIE_RTOL,
-    is_top,
     ranking_stability_intervals_additive,
-    tie_groups,
     tie_ranking,
     top_option,
 )

@@ -1,14 +1,16 @@
 /* Live weight sliders: re-rank the options in the browser on every input event.
  *
- * Reimplements, over the embedded unweighted performance matrix, exactly what
- * `evaluator score --method M --weight C1=v1 ... --weight Cn=vn` computes:
- *   weights      w = v / sum(v)                     (evaluator/weights.py apply_overrides)
- *                feasibility "expected": w_feas = 0, then w / sum(w) again (evaluation.prepare)
- *   normalize    evaluator/scoring/normalize.py     (pymcdm conventions, per criterion column)
- *   kernels      evaluator/scoring/{weighted_sum,weighted_product,topsis,promethee,vikor}.py
- *   ranking      evaluator/scoring/ranking.py       (ties within 1e-9 x max|score|, chained;
- *                average ranks; order inside a tie by option id)
- * Text from the data is only ever set with textContent, never parsed as HTML.
+ * The page only aggregates. Python embeds each method's weight-independent part (m x n,
+ * evaluator/scoring/prepared.py aggregation_parts); this file applies the weights to it
+ * exactly as evaluator/scoring/prepared.py aggregate() does, and ranks. There is no
+ * normalization, matrix or preference function here, only:
+ *   weights   w = v / sum(v)                          (evaluator/weights.py apply_overrides)
+ *             feasibility "expected": w_feas = 0, then w / sum(w) again (evaluation.prepare)
+ *   aggregate the weighted sums, TOPSIS distances and VIKOR S, R, Q of prepared.aggregate
+ *   rank      a mirror of evaluator/scoring/ranking.py, with its tolerance and id order
+ *             embedded (data.ties), never a constant of its own
+ * On load the page ranks at the run's weights and shows an alert if that differs from the
+ * embedded ranking. Text from the data is only ever set with textContent.
  */
 (function () {
   "use strict";
@@ -19,10 +21,10 @@
     return;
   }
   var data = JSON.parse(dataNode.textContent);
-  var X = data.matrix; // m x n, options x criteria
-  var types = data.types; // +1 benefit, -1 cost
-  var m = X.length;
-  var n = types.length;
+  var parts = data.prepared;
+  var A = parts.values; // m x n
+  var m = A.length;
+  var n = data.criteria.length;
   var inputs = Array.prototype.slice.call(
     document.querySelectorAll('input[type="range"][data-criterion]')
   );
@@ -33,16 +35,10 @@
   var status = document.getElementById("weights-status");
   var leader = null;
 
-  function column(j) {
-    var out = new Array(m);
-    for (var i = 0; i < m; i++) out[i] = X[i][j];
-    return out;
-  }
-
-  function minOf(a) {
-    var v = a[0];
-    for (var i = 1; i < a.length; i++) if (a[i] < v) v = a[i];
-    return v;
+  function sumOf(a) {
+    var s = 0;
+    for (var i = 0; i < a.length; i++) s += a[i];
+    return s;
   }
 
   function maxOf(a) {
@@ -51,211 +47,80 @@
     return v;
   }
 
-  function sumOf(a) {
-    var s = 0;
-    for (var i = 0; i < a.length; i++) s += a[i];
-    return s;
+  function minOf(a) {
+    var v = a[0];
+    for (var i = 1; i < a.length; i++) if (a[i] < v) v = a[i];
+    return v;
   }
 
-  /* Normalized matrix r (m x n), every column "higher is better" afterwards.
-   *   minmax        benefit (x - min)/(max - min), cost (max - x)/(max - min); constant -> 1
-   *   offset-minmax 1 + minmax                                     (onto [1, 2])
-   *   sum           benefit x / sum(x), cost (1/x) / sum(1/x)
-   *   linear        benefit x / max, cost min / x
-   *   vector        benefit x / ||x||, cost 1 - x / ||x||; all-zero column -> 0
-   *   none          benefit x, cost -x
-   */
-  function normalize(method) {
-    var r = [];
-    for (var i = 0; i < m; i++) r.push(new Array(n));
-    for (var j = 0; j < n; j++) {
-      var x = column(j);
-      var cost = types[j] < 0;
-      var lo = minOf(x);
-      var hi = maxOf(x);
-      var k;
-      if (method === "minmax" || method === "offset-minmax") {
-        var span = hi - lo;
-        var shift = method === "offset-minmax" ? 1 : 0;
-        for (k = 0; k < m; k++) {
-          r[k][j] = shift + (span === 0 ? 1 : (cost ? hi - x[k] : x[k] - lo) / span);
-        }
-      } else if (method === "sum") {
-        var oriented = x.map(function (v) { return cost ? 1 / v : v; });
-        var total = sumOf(oriented);
-        for (k = 0; k < m; k++) r[k][j] = oriented[k] / total;
-      } else if (method === "linear") {
-        for (k = 0; k < m; k++) r[k][j] = cost ? lo / x[k] : x[k] / hi;
-      } else if (method === "vector") {
-        var norm = Math.sqrt(sumOf(x.map(function (v) { return v * v; })));
-        for (k = 0; k < m; k++) {
-          var unit = norm === 0 ? 0 : x[k] / norm;
-          r[k][j] = norm === 0 ? 0 : cost ? 1 - unit : unit;
-        }
-      } else if (method === "none") {
-        for (k = 0; k < m; k++) r[k][j] = cost ? -x[k] : x[k];
-      } else {
-        throw new Error("unknown normalization " + method);
-      }
-    }
-    return r;
-  }
-
-  /* Weighted sum S_i = sum_j w_j r_ij (higher is better). */
-  function weightedSum(w) {
-    var r = normalize(data.normalization);
-    return r.map(function (row) {
+  /* sum_j w_j a_ij for every option i. */
+  function weighted(w) {
+    return A.map(function (row) {
       var s = 0;
       for (var j = 0; j < n; j++) s += w[j] * row[j];
       return s;
     });
   }
 
-  /* Weighted product P_i = exp(sum_j w_j ln r_ij); "none" uses raw x (costs as 1/x). */
-  function weightedProduct(w) {
-    var r;
-    if (data.normalization === "none") {
-      r = X.map(function (row) {
-        return row.map(function (v, j) { return types[j] < 0 ? 1 / v : v; });
-      });
-    } else {
-      r = normalize(data.normalization);
-    }
-    return r.map(function (row) {
-      var s = 0;
-      for (var j = 0; j < n; j++) s += w[j] * Math.log(row[j]);
-      return Math.exp(s);
-    });
-  }
-
-  /* TOPSIS closeness C_i = D-_i / (D+_i + D-_i), with
-   * D+_i^2 = sum_j w_j^2 (r_ij - max_i r_ij)^2 and D-_i^2 = sum_j w_j^2 (r_ij - min_i r_ij)^2;
-   * 0.5 when both distances are 0. */
+  /* TOPSIS: D+_i = ||w (r_i - ideal)||, D-_i = ||w (r_i - anti-ideal)||, C = D- / (D+ + D-). */
   function topsis(w) {
-    var r = normalize(data.normalization);
-    var best = [];
-    var worst = [];
-    for (var j = 0; j < n; j++) {
-      var col = r.map(function (row) { return row[j]; });
-      best.push(maxOf(col));
-      worst.push(minOf(col));
-    }
-    return r.map(function (row) {
+    return A.map(function (row) {
       var dp = 0;
       var dm = 0;
       for (var j = 0; j < n; j++) {
-        var w2 = w[j] * w[j];
-        dp += w2 * (row[j] - best[j]) * (row[j] - best[j]);
-        dm += w2 * (row[j] - worst[j]) * (row[j] - worst[j]);
+        var p = (row[j] - parts.ideal[j]) * w[j];
+        var q = (row[j] - parts.antiIdeal[j]) * w[j];
+        dp += p * p;
+        dm += q * q;
       }
-      dp = Math.sqrt(dp);
-      dm = Math.sqrt(dm);
-      var total = dp + dm;
-      return total === 0 ? 0.5 : dm / total;
+      var total = Math.sqrt(dp) + Math.sqrt(dm);
+      return total === 0 ? 0.5 : Math.sqrt(dm) / total;
     });
   }
 
-  /* PROMETHEE II net flow with the usual criterion, on raw values:
-   * d_j(a, b) = t_j (x_aj - x_bj); P(d) = 1 if d > 0 else 0;
-   * phi(a) = sum_j w_j sum_b [P(d_j(a, b)) - P(d_j(b, a))] / (m - 1). */
-  function prometheeII(w) {
-    if (data.preference !== "usual") {
-      throw new Error("only the usual preference function is available in the browser");
-    }
-    var div = Math.max(m - 1, 1);
-    var out = [];
-    for (var a = 0; a < m; a++) {
-      var s = 0;
-      for (var j = 0; j < n; j++) {
-        var flow = 0;
-        for (var b = 0; b < m; b++) {
-          var d = (X[a][j] - X[b][j]) * types[j];
-          if (d > 0) flow += 1;
-          if (-d > 0) flow -= 1;
-        }
-        s += w[j] * (flow / div);
-      }
-      out.push(s);
-    }
-    return out;
-  }
-
-  /* VIKOR Q (lower is better): N_ij = (f*_j - x_ij) / (f*_j - f-_j) (0 for a constant column),
-   * S_i = sum_j w_j N_ij, R_i = max_j w_j N_ij,
-   * Q_i = v (S_i - S*)/(S- - S*) + (1 - v)(R_i - R*)/(R- - R*), a term whose spread is within
-   * 1e-9 x max|term| counting as 0. */
+  /* VIKOR Q (lower is better): S_i = sum_j w_j N_ij, R_i = max_j w_j N_ij,
+   * Q = v (S - S*)/(S- - S*) + (1 - v)(R - R*)/(R- - R*), a degenerate term counting 0. */
   function vikor(w) {
-    var S = [];
-    var R = [];
-    var bestV = [];
-    var spanV = [];
-    for (var j = 0; j < n; j++) {
-      var x = column(j);
-      var lo = minOf(x);
-      var hi = maxOf(x);
-      var cost = types[j] < 0;
-      bestV.push(cost ? lo : hi);
-      spanV.push(cost ? lo - hi : hi - lo);
-    }
-    for (var i = 0; i < m; i++) {
-      var s = 0;
-      var rmax = -Infinity;
-      for (var k = 0; k < n; k++) {
-        var dist = spanV[k] === 0 ? 0 : (bestV[k] - X[i][k]) / spanV[k];
-        s += w[k] * dist;
-        if (w[k] * dist > rmax) rmax = w[k] * dist;
-      }
-      S.push(s);
-      R.push(rmax);
-    }
     function scaled(t) {
       var lo = minOf(t);
-      var spread = maxOf(t) - lo;
-      var big = maxOf(t.map(Math.abs));
-      return t.map(function (v) {
-        return spread <= 1e-9 * big ? 0 : (v - lo) / spread;
-      });
+      var hi = maxOf(t);
+      var flat = hi - lo <= parts.degenerateRtol * Math.max(Math.abs(lo), Math.abs(hi));
+      return t.map(function (x) { return flat ? 0 : (x - lo) / (hi - lo); });
     }
-    var sS = scaled(S);
-    var sR = scaled(R);
-    var v = data.vikorV;
-    return sS.map(function (q, i) { return v * q + (1 - v) * sR[i]; });
+    var S = scaled(weighted(w));
+    var R = scaled(A.map(function (row) {
+      return maxOf(row.map(function (x, j) { return w[j] * x; }));
+    }));
+    return S.map(function (s, i) { return parts.v * s + (1 - parts.v) * R[i]; });
   }
 
-  var KERNELS = {
-    "weighted-sum": weightedSum,
-    "weighted-product": weightedProduct,
+  var AGGREGATE = {
+    "weighted-sum": weighted,
+    "weighted-product": function (w) { return weighted(w).map(Math.exp); },
     topsis: topsis,
-    "promethee-ii": prometheeII,
+    "promethee-ii": weighted,
     vikor: vikor
   };
 
-  /* Tie groups (chained within rtol x max|score|), average ranks, order by (group, id). */
+  /* Mirror of evaluator/scoring/ranking.py: tie groups chained within rtol x max|score|,
+   * average ranks, and order inside a group by the embedded id keys. */
   function rankScores(scores) {
     var key = scores.map(function (s) { return data.higherIsBetter ? -s : s; });
     var idx = scores.map(function (_, i) { return i; });
     idx.sort(function (a, b) { return key[a] - key[b] || a - b; });
-    var tol = data.tieRtol * maxOf(scores.map(Math.abs));
-    var group = new Array(m);
-    var g = 0;
-    for (var k = 0; k < m; k++) {
-      if (k > 0 && key[idx[k]] - key[idx[k - 1]] > tol) g += 1;
-      group[idx[k]] = g;
-    }
-    var counts = [];
-    group.forEach(function (gr) { counts[gr] = (counts[gr] || 0) + 1; });
-    var first = [];
-    var seen = 0;
-    for (var q = 0; q < counts.length; q++) {
-      first.push(seen + 1);
-      seen += counts[q];
-    }
-    var ranks = group.map(function (gr) { return first[gr] + (counts[gr] - 1) / 2; });
-    var ids = data.options.map(function (o) { return o.id; });
-    var order = scores.map(function (_, i) { return i; });
-    order.sort(function (a, b) {
-      if (group[a] !== group[b]) return group[a] - group[b];
-      return ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0;
+    var tol = data.ties.rtol * maxOf(scores.map(Math.abs));
+    var group = [];
+    var counts = [0];
+    idx.forEach(function (i, k) {
+      if (k > 0 && key[i] - key[idx[k - 1]] > tol) counts.push(0);
+      group[i] = counts.length - 1;
+      counts[counts.length - 1] += 1;
+    });
+    var ranks = group.map(function (g) {
+      return sumOf(counts.slice(0, g)) + (counts[g] + 1) / 2;
+    });
+    var order = idx.slice().sort(function (a, b) {
+      return group[a] - group[b] || data.ties.idKeys[a] - data.ties.idKeys[b];
     });
     return { order: order, ranks: ranks };
   }
@@ -302,7 +167,7 @@
       return;
     }
     showWeights(w);
-    var scores = KERNELS[data.method](w);
+    var scores = AGGREGATE[data.method](w);
     var result = rankScores(scores);
     var items = {};
     Array.prototype.forEach.call(list.querySelectorAll("li[data-option-id]"), function (li) {
@@ -323,6 +188,19 @@
     }
   }
 
+  /* The embedded ranking must come back from the embedded parts at the run's weights. */
+  function checkEmbeddedRanking() {
+    var again = rankScores(AGGREGATE[data.method](data.weights));
+    var same = again.order.join() === data.ranking.order.join() &&
+      again.ranks.join() === data.ranking.ranks.join();
+    if (!same) {
+      var banner = document.getElementById("live-check");
+      banner.textContent = "Error: the live ranking does not reproduce this report's ranking " +
+        "at the report's weights, so the sliders cannot be trusted. Use evaluator score.";
+      banner.hidden = false;
+    }
+  }
+
   inputs.forEach(function (input) {
     input.addEventListener("input", update);
   });
@@ -336,6 +214,7 @@
     });
   }
   leader = list.querySelector("li[data-option-id]").getAttribute("data-option-id");
+  checkEmbeddedRanking();
 
   /* Print every collapsed detail, then restore. */
   var closed = [];

@@ -1,4 +1,4 @@
-"""The robustness API: ``analyse_sensitivity`` joins a prepared run to ``sensitivity``.
+"""The sensitivity API: ``analyse_sensitivity`` joins a prepared run to the algorithms.
 
 Stability intervals are exact (closed form, notes/analysis.md 5.3) for the weighted sum,
 and for the weighted product too: its score exp(sum_j w_j ln r_ij) is monotone in the
@@ -15,21 +15,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .errors import InputError
-from .evaluation import Evaluation, LibraryLike, Setup, prepare, score_setup
-from .scoring import normalize
-from .scoring.evidence import compile_evidence
-from .sensitivity import (
-    DirichletWeights,
-    SMAAResult,
+from ..errors import OptionError
+from ..evaluation import Evaluation, LibraryLike, Setup, compile_run, prepare, score_setup
+from ..run import RunOptions
+from ..scoring.prepared import aggregation_parts
+from .smaa import DirichletWeights, SMAAResult, UniformWeights, run_smaa
+from .stability import (
     StabilityInterval,
-    TornadoItem,
-    UniformWeights,
-    run_smaa,
     stability_intervals_additive,
     stability_intervals_numeric,
-    tornado,
 )
+from .tornado import TornadoItem, tornado
 
 FloatArray = npt.NDArray[np.float64]
 Progress = Callable[[int, int], None]
@@ -106,10 +102,11 @@ def stability(evaluation: Evaluation) -> list[StabilityInterval]:
     """Winner stability interval per criterion: closed form where the model is additive."""
     setup = evaluation.setup
     if setup.method in ("weighted-sum", "weighted-product") and setup.normalization:
-        values = normalize(evaluation.matrix, setup.evidence.types, setup.normalization)
-        if setup.method == "weighted-product":
-            values = np.log(values)  # ratio normalizations are > 0 here (checked upstream)
-        return stability_intervals_additive(values, setup.weights)
+        # r for the weighted sum, ln r (the product's log factors) for the weighted product
+        parts = aggregation_parts(
+            setup.method, evaluation.matrix, setup.evidence.types, setup.normalization
+        )
+        return stability_intervals_additive(parts.values, setup.weights)
     return stability_intervals_numeric(
         setup.score_stack,
         evaluation.matrix,
@@ -124,31 +121,18 @@ def what_ifs(setup: Setup, base: Evaluation) -> list[WhatIf]:
     winner = base.option_ids[int(base.order[0])]
     ev = setup.evidence
     pooled = dict(zip(ev.precondition_ids, ev.precondition_point, strict=True))
-    owners = {p.id: o.id for o in setup.library.options for p in o.preconditions}
+    owners: dict[str, list[str]] = {}
+    for o in setup.library.options:
+        for carried in setup.library.carried(o):
+            for p in carried.preconditions:
+                owners.setdefault(p.id, []).append(o.id)
     for pre_id in setup.evidence.precondition_ids:
         results = {}
-        for state, value in (("met", 1.0), ("failed", 0.0)):
-            forced = {**setup.assumptions, pre_id: value}
-            evidence = compile_evidence(
-                setup.library,
-                lens=setup.evidence.lens.source if setup.evidence.lens else None,
-                assume=forced,
-                feasibility=setup.feasibility,
-            )
-            variant = Setup(
-                setup.library,
-                setup.profile,
-                setup.method,
-                setup.normalization,
-                setup.feasibility,
-                evidence,
-                setup.weights,
-                setup.options,
-                forced,
-                setup.notes,
-            )
-            results[state] = score_setup(variant)
-        option = owners[pre_id]
+        for state in ("met", "failed"):
+            run = setup.run.build(setup.run, assume={**setup.run.assume, pre_id: state})
+            evidence = compile_run(setup.library, run, setup.evidence.option_ids)
+            results[state] = score_setup(setup.with_evidence(evidence))
+        option = next(o for o in owners[pre_id] if o in base.option_ids)
         index = base.option_ids.index(option)
         met, failed = results["met"], results["failed"]
         top_met = met.option_ids[int(met.order[0])]
@@ -168,37 +152,41 @@ def what_ifs(setup: Setup, base: Evaluation) -> list[WhatIf]:
     return out
 
 
+SAMPLING = ("dirichlet", "uniform")
+
+
 def analyse_sensitivity(
     library: LibraryLike,
+    options: RunOptions | None = None,
     *,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     uncertainty: bool = True,
-    weights_model: str = "dirichlet",
+    sampling: str = "dirichlet",
     concentration: float = DEFAULT_CONCENTRATION,
     spread: float = 0.5,
     progress: Progress | None = None,
-    **evaluate_kwargs: Any,
+    **kwargs: Any,
 ) -> Sensitivity:
     """Stability intervals, tornado, precondition what-ifs and SMAA-2 for one run.
 
-    ``evaluate_kwargs`` are those of :func:`evaluator.evaluate` (profile, method, weights,
-    lens, assume, feasibility, normalization, ranking). Results depend on ``seed`` and
-    ``samples`` only.
+    ``options`` (or keyword arguments building it) is the run; ``sampling`` draws weights
+    from a Dirichlet centred on the run's weights (``concentration``) or uniformly over
+    the simplex. Results depend on the inputs, ``seed`` and ``samples`` only.
     """
     if samples < 1:
-        raise InputError(f"--samples must be at least 1 (got {samples})")
+        raise OptionError("samples", f"must be at least 1 (got {samples})")
     if seed < 0:
-        raise InputError(f"--seed must be a non-negative integer (got {seed})")
-    if weights_model not in ("dirichlet", "uniform"):
-        raise InputError(f"unknown weights model '{weights_model}'; use dirichlet or uniform")
+        raise OptionError("seed", f"must be a non-negative integer (got {seed})")
+    if sampling not in SAMPLING:
+        raise OptionError("sampling", f"unknown sampling '{sampling}'; use dirichlet or uniform")
     if not (concentration > 0 and np.isfinite(concentration)):
-        raise InputError(f"--concentration must be a positive number (got {concentration})")
-    setup = prepare(library, **evaluate_kwargs)
+        raise OptionError("concentration", f"must be a positive number (got {concentration})")
+    setup = prepare(library, options, **kwargs)
     base = score_setup(setup)
     n = len(base.criterion_ids)
     sampler: DirichletWeights | UniformWeights
-    if weights_model == "uniform":
+    if sampling == "uniform":
         sampler = UniformWeights(n)
         model: dict[str, Any] = {"kind": "uniform"}
     else:

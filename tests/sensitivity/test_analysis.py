@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from evaluator import load_library
 from evaluator.cli import app
 from evaluator.evaluation import evaluate
-from evaluator.robustness import analyse_sensitivity
+from evaluator.sensitivity import analyse_sensitivity
 
 LIB = load_library(MINI)
 runner = CliRunner()
@@ -116,7 +116,7 @@ def test_sensitivity_json_contract() -> None:
 
 
 def test_uniform_weights_and_lens_options() -> None:
-    doc = analyse_sensitivity(LIB, samples=500, weights_model="uniform", lens="review").to_dict()
+    doc = analyse_sensitivity(LIB, samples=500, sampling="uniform", lens="review").to_dict()
     assert doc["weight_model"] == {"kind": "uniform"}
     assert doc["lens"] == "review"
 
@@ -131,11 +131,11 @@ def test_sensitivity_formats(fmt: str) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--samples", "0"], "--samples must be at least 1"),
-        (["--weights", "gaussian"], "use dirichlet or uniform"),
-        (["--concentration", "-1"], "--concentration must be a positive number"),
+        (["--samples", "0"], "--samples: must be at least 1"),
+        (["--sampling", "gaussian"], "use dirichlet or uniform"),
+        (["--concentration", "-1"], "--concentration: must be a positive number"),
         (["--method", "nope"], "methods are"),
-        (["--seed", "-3"], "--seed must be a non-negative integer"),
+        (["--seed", "-3"], "--seed: must be a non-negative integer"),
     ],
 )
 def test_sensitivity_user_errors(args: list[str], needle: str) -> None:
@@ -180,3 +180,30 @@ def test_smaa_prepare_hook_changes_no_number(method: str) -> None:
     assert np.array_equal(plain.rank_acceptability, fast.rank_acceptability)
     assert np.array_equal(plain.confidence, fast.confidence, equal_nan=True)
     assert np.array_equal(plain.central_weights, fast.central_weights, equal_nan=True)
+
+
+@pytest.mark.parametrize("normalization", ["sum", "linear", "vector", "offset-minmax", "none"])
+def test_prepared_weighted_product_takes_every_ratio_rule(normalization: str) -> None:
+    """Under "none" a cost enters the product as 1/x: the prepared stack must hold the
+    product's factors (it once held normalize()'s -x and every Monte Carlo run failed)."""
+    from helpers import ASSETS
+
+    from evaluator.evaluation import prepare
+
+    setup = prepare(ASSETS / "positive", method="weighted-product", normalization=normalization)
+    rng = np.random.default_rng(6)
+    mats = setup.evidence.sample_matrices(rng, 50)
+    weights = rng.dirichlet(np.ones(mats.shape[-1]), 50)
+    direct = setup.score_stack(mats, weights)
+    assert np.array_equal(setup.score_prepared(setup.prepare_stack(mats), weights), direct)
+
+
+def test_weighted_product_none_stability_is_exact_and_finite() -> None:
+    """The closed form runs on the product's log factors (costs as 1/x under "none")."""
+    from helpers import ASSETS
+
+    sens = analyse_sensitivity(
+        ASSETS / "positive", method="weighted-product", normalization="none", samples=50
+    )
+    assert all(s.exact for s in sens.stability)
+    assert all(np.isfinite([s.low, s.high]).all() for s in sens.stability)

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluator import load_library
-from evaluator.scoring.evidence import _Steps, compile_evidence
+from evaluator.evidence import compile_evidence
+from evaluator.evidence.scatter import Scatter
 
 LIB = load_library(MINI)
 
@@ -25,7 +26,7 @@ def test_steps_combine_every_source_into_its_target_in_listing_order(
 ) -> None:
     rows = np.random.default_rng(seed).uniform(0.5, 2.0, (len(keys), k))
     base = np.arange(7.0) + 1
-    steps = _Steps.layout(keys)
+    steps = Scatter.build(keys)
     summed, multiplied = np.full((7, k), -1.0), np.full((7, k), -1.0)
     steps.combine_into(summed, base, rows)
     steps.combine_into(multiplied, base, rows, multiply=True)
@@ -43,20 +44,27 @@ def test_steps_combine_every_source_into_its_target_in_listing_order(
     assert sum(counts) == len(keys)
 
 
-def test_steps_follow_ranks_within_a_target() -> None:
-    steps = _Steps.layout([5, 5, 2], ranks=[1, 0, 2])
+def test_scatter_gathers_repeated_rows_for_shared_items() -> None:
+    # Uses 0 and 2 send the same source row (an included item) to two targets.
+    steps = Scatter.build([5, 5, 2], rows=[1, 0, 1])
     assert steps.targets.tolist() == [5, 2]
-    assert steps.sources.tolist() == [1, 2, 0]  # source 1 ranks before source 0
+    assert steps.gather.tolist() == [1, 1, 0]  # step 0: target 5's first, target 2's first
     assert steps.steps == ((2, 0), (1, 2))
+    assert not steps.identity
+    out = np.zeros((6, 1))
+    steps.combine_into(out, np.zeros(6), np.array([[10.0], [1.0]]))
+    assert out[:, 0].tolist() == [0, 0, 1, 0, 0, 11]
 
 
 def test_only_uncertain_inputs_are_parameters() -> None:
     ev = compile_evidence(LIB)
     # From the mini library's files: ranges and ICD terms are parameters; point magnitudes,
-    # point impacts and the numeric likelihood 0.1 (wetland-overhyped, review) are constants.
+    # point impacts, benefit likelihoods of 1 and the numeric likelihood 0.1
+    # (wetland-overhyped, review) are constants. Every cell is evidence or declared
+    # unaffected, so there is no gap parameter.
     assert ev.parameters == (
-        "wetland-soaks magnitude",
         "levee-spawning impact",
+        "wetland-soaks magnitude",
         "levee-cost likelihood (gazette)",
         "levee-spawning likelihood (review)",
         "relocation-resistance likelihood (gazette)",
@@ -64,9 +72,9 @@ def test_only_uncertain_inputs_are_parameters() -> None:
         "compensation likelihood (gazette)",
         "farmers-sell likelihood (review)",
     )
-    assert ev.parameter_cuts == (1, 2, 6)
-    np.testing.assert_array_equal(ev.parameter_low, [2, 3, 0.95, 0.55, 0.55, 0.45, 0.3, 0.2])
-    np.testing.assert_array_equal(ev.parameter_high, [3, 4, 0.99, 0.8, 0.8, 0.55, 0.5, 0.45])
+    assert ev.parameter_cuts == (2, 6, 8)
+    np.testing.assert_array_equal(ev.parameter_low, [3, 2, 0.95, 0.55, 0.55, 0.45, 0.3, 0.2])
+    np.testing.assert_array_equal(ev.parameter_high, [4, 3, 0.99, 0.8, 0.8, 0.55, 0.5, 0.45])
 
 
 def test_a_forced_precondition_draws_nothing() -> None:
@@ -97,4 +105,4 @@ def test_sampled_stack_is_a_draw_last_view_and_matches_the_point_matrix_at_midpo
     point = ev.point_matrix()
     assert point.flags["C_CONTIGUOUS"]
     mid = (ev.parameter_low + ev.parameter_high) / 2
-    np.testing.assert_array_equal(ev.evaluate(mid[:, None])[0], point)
+    np.testing.assert_array_equal(ev.evaluate(mid[:, None], point=True)[0], point)

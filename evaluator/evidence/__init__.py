@@ -1,0 +1,25 @@
+"""Evidence -> performance matrix (DESIGN.md section 4): the one place the formula lives.
+
+:func:`compile_evidence` walks a library once (:mod:`.compile`); the resulting
+:class:`Evidence` gives point values and vectorised Monte Carlo draws (:mod:`.matrix`);
+:mod:`.scatter` is the row reduction both use.
+"""
+
+from __future__ import annotations
+
+from .compile import FEASIBILITY_MODES, GAP_POLICIES, LENS_MODES, compile_evidence
+from .matrix import COVERAGE_CODES, EVIDENCE, GAP, UNAFFECTED, Evidence, GapColumn, LensInfo
+
+__all__ = [
+    "COVERAGE_CODES",
+    "EVIDENCE",
+    "FEASIBILITY_MODES",
+    "GAP",
+    "GAP_POLICIES",
+    "LENS_MODES",
+    "UNAFFECTED",
+    "Evidence",
+    "GapColumn",
+    "LensInfo",
+    "compile_evidence",
+]
