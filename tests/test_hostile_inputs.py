@@ -1,0 +1,323 @@
+"""Hostile and edge inputs (issue 16): one located line on stderr, exit 1, nothing damaged.
+
+Each test builds its hostile library from a copy of ``tests/assets/mini``. Tests that need
+a file the user may not read run the CLI without root's permission override when they can
+(``setpriv`` drops the capability), and simulate the refusal otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import MINI_CORPUS, REPO
+from typer.testing import CliRunner
+
+from evaluator import load_library
+from evaluator.cli import app
+from evaluator.errors import LibraryError
+from evaluator.safety import MAX_FILE_BYTES
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def cli(
+    *args: str, prefix: tuple[str, ...] = (), **kwargs: object
+) -> subprocess.CompletedProcess[bytes]:
+    """The real console (real stdout/stderr encodings, signals, pipes)."""
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "evaluator", *args],
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def one_error(code: int, err: str) -> str:
+    """The single stderr line of a user error."""
+    assert code == 1, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _setpriv_works() -> bool:
+    if shutil.which("setpriv") is None:
+        return False
+    probe = subprocess.run([*UNPRIVILEGED, "true"], capture_output=True, check=False, timeout=30)
+    return probe.returncode == 0
+
+
+UNPRIVILEGED = (
+    "setpriv",
+    "--inh-caps=-all",
+    "--bounding-set=-dac_override,-dac_read_search",
+    "--",
+)
+
+
+def without_root_override() -> tuple[str, ...]:
+    """A command prefix under which file permissions apply, or skip the test."""
+    if os.geteuid() != 0:
+        return ()
+    if _setpriv_works():
+        return UNPRIVILEGED
+    pytest.skip("running as root and cannot drop the permission override")
+
+
+# Aliases, nesting, sizes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("verb", ["validate", "list", "score", "report"])
+def test_self_referencing_alias_is_located(mini_copy: Path, verb: str) -> None:
+    edit(mini_copy / "options" / "levee.yaml", "tags: [engineering]", "tags: &a [*a]")
+    line = one_error(*run(verb, str(mini_copy))[::2])
+    assert line == (
+        f"{mini_copy}/options/levee.yaml:5:7: tags[0]: "
+        "an alias refers to a list or mapping that contains it"
+    )
+
+
+@pytest.mark.parametrize("depth", [150, 600, 990])
+def test_deep_nesting_is_located(mini_copy: Path, depth: int) -> None:
+    edit(
+        mini_copy / "options" / "levee.yaml",
+        "tags: [engineering]",
+        "tags: " + "[" * depth + "]" * depth,
+    )
+    line = one_error(*run("score", str(mini_copy))[::2])
+    assert line.startswith(f"{mini_copy}/options/levee.yaml:5:")
+    assert line.endswith("tags: lists and mappings nest more than 100 levels deep")
+
+
+def test_file_size_limit_is_checked_before_parsing(mini_copy: Path) -> None:
+    big = mini_copy / "options" / "huge.yaml"
+    with big.open("wb") as handle:  # sparse: 50 MiB without writing them
+        handle.truncate(50 * 2**20)
+    start = time.perf_counter()
+    line = one_error(*run("validate", str(mini_copy))[::2])
+    assert time.perf_counter() - start < 10
+    assert line == (
+        f"{big}: file is 50.0 MiB; a library file may be at most "
+        f"{MAX_FILE_BYTES // 2**20} MiB (an option file is a few KB): is it the right file?"
+    )
+
+
+def test_many_plain_values_are_not_called_an_alias_bomb(mini_copy: Path) -> None:
+    items = ", ".join(["x"] * 250_000)
+    edit(mini_copy / "options" / "levee.yaml", "tags: [engineering]", f"tags: [{items}]")
+    line = one_error(*run("validate", str(mini_copy))[::2])
+    assert "alias" not in line
+    assert "holds more than 200000 values" in line
+
+
+# Integers, booleans, exponents -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("magnitude: 5", "magnitude: " + "9" * 400, "benefits[0].magnitude"),
+        ("likelihood: likely", "likelihood: " + "9" * 400, "risks[1].assessments[0].likelihood"),
+        ("impact: [3, 4]", "impact: [3, " + "9" * 400 + "]", "risks[1].impact"),
+    ],
+)
+def test_huge_integer_literals_are_out_of_range(
+    mini_copy: Path, old: str, new: str, field: str
+) -> None:
+    edit(mini_copy / "options" / "levee.yaml", old, new)
+    line = one_error(*run("validate", str(mini_copy))[::2])
+    assert f": {field}: " in line
+    assert "must" in line
+    assert "9" * 50 not in line
+
+
+def test_huge_integer_weight_in_a_profile(mini_copy: Path) -> None:
+    edit(mini_copy / "profiles.yaml", "{safety: 1,", "{safety: " + "9" * 400 + ",")
+    line = one_error(*run("validate", str(mini_copy))[::2])
+    assert line.endswith("[0].weights: weight of 'safety' must be a finite number >= 0 (got inf)")
+
+
+def test_boolean_weight_is_refused(mini_copy: Path) -> None:
+    edit(mini_copy / "profiles.yaml", "{safety: 1,", "{safety: yes,")
+    line = one_error(*run("score", str(mini_copy))[::2])
+    assert line == (
+        f"{mini_copy}/profiles.yaml:4:21: [0].weights.safety: "
+        "a weight must be a number (got true/false)"
+    )
+
+
+def test_weight_written_as_text_is_refused(mini_copy: Path) -> None:
+    edit(mini_copy / "profiles.yaml", "{safety: 1,", "{safety: '1',")
+    line = one_error(*run("score", str(mini_copy))[::2])
+    assert line.endswith("[0].weights.safety: a weight must be a number (got str '1')")
+
+
+def test_profile_weight_message_names_the_criterion(mini_copy: Path) -> None:
+    edit(mini_copy / "profiles.yaml", "{safety: 1,", "{safety: -1,")
+    line = one_error(*run("validate", str(mini_copy))[::2])
+    assert "{key" not in line
+    assert "weight of 'safety' must be a finite number >= 0 (got -1.0)" in line
+
+
+def test_mitigable_message_shows_the_value(mini_copy: Path) -> None:
+    edit(mini_copy / "options" / "levee.yaml", "mitigable: partly", "mitigable: maybe")
+    line = one_error(*run("validate", str(mini_copy))[::2])
+    assert line.endswith("mitigable must be yes, partly or no (got 'maybe')")
+
+
+def test_json_numbers_with_an_exponent_are_numbers(mini_copy: Path) -> None:
+    levee = mini_copy / "options" / "levee.yaml"
+    data = yaml.safe_load(levee.read_text(encoding="utf-8"))
+    levee.unlink()
+    text = json.dumps(data, indent=1).replace('"magnitude": 5', '"magnitude": 5e0')
+    text = text.replace('"impact": 4', '"impact": 0.4E1')
+    assert "5e0" in text
+    assert "0.4E1" in text
+    (mini_copy / "options" / "levee.json").write_text(text, encoding="utf-8")
+    library = load_library(mini_copy)
+    levee_option = next(o for o in library.options if o.id == "levee")
+    assert levee_option.benefits[0].magnitude == 5.0
+    assert levee_option.risks[0].impact == 4.0
+
+
+def test_yaml_exponent_is_a_number(mini_copy: Path) -> None:
+    edit(mini_copy / "options" / "levee.yaml", "likelihood: likely", "likelihood: 7e-1")
+    library = load_library(mini_copy)
+    risk = next(o for o in library.options if o.id == "levee").risks[1]
+    assert risk.assessments[0].likelihood == 0.7
+
+
+# Files that are not what they seem ---------------------------------------------------------
+
+
+def test_dangling_symlink_and_loop_are_refused(mini_copy: Path) -> None:
+    options = mini_copy / "options"
+    (options / "ghost.yaml").symlink_to("nowhere.yaml")
+    (options / "loop1.yaml").symlink_to("loop2.yaml")
+    (options / "loop2.yaml").symlink_to("loop1.yaml")
+    code, _, err = run("score", str(mini_copy))
+    assert code == 1
+    assert "Traceback" not in err
+    assert err.strip().splitlines() == [
+        f"{options}/ghost.yaml: symbolic link to a missing file (nowhere.yaml)",
+        f"{options}/loop1.yaml: symbolic link loop; fix the link",
+        f"{options}/loop2.yaml: symbolic link loop; fix the link",
+    ]
+
+
+def test_working_symlink_is_read(mini_copy: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "levee-elsewhere.yaml"
+    (mini_copy / "options" / "levee.yaml").rename(outside)
+    (mini_copy / "options" / "levee.yaml").symlink_to(outside)
+    assert "levee" in {o.id for o in load_library(mini_copy).options}
+
+
+def test_directory_named_like_a_top_file(mini_copy: Path) -> None:
+    (mini_copy / "sources.yaml").unlink()
+    (mini_copy / "sources.yaml").mkdir()
+    with pytest.raises(LibraryError) as info:
+        load_library(mini_copy)
+    found = [p for p in info.value.problems if p.file.endswith("sources.yaml")]
+    assert [(p.code, p.message) for p in found] == [("not-a-file", "is a directory, not a file")]
+
+
+def test_file_name_not_utf8_is_refused(mini_copy: Path) -> None:
+    name = os.fsdecode(b"lev\xffee.yaml")
+    shutil.copyfile(mini_copy / "options" / "levee.yaml", mini_copy / "options" / name)
+    done = cli("validate", str(mini_copy))
+    err = done.stderr.decode("utf-8")
+    assert done.returncode == 1, err
+    assert err.splitlines() == [
+        f"{mini_copy}/options/lev\\xffee.yaml: file name is not valid UTF-8; rename the file"
+    ]
+
+
+def test_unreadable_option_file(mini_copy: Path) -> None:
+    levee = mini_copy / "options" / "levee.yaml"
+    levee.chmod(0)
+    done = cli("score", str(mini_copy), prefix=without_root_override())
+    line = one_error(done.returncode, done.stderr.decode())
+    assert line == f"{levee}: cannot read the file (Permission denied)"
+
+
+def test_unreadable_option_file_simulated(mini_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    levee = mini_copy / "options" / "levee.yaml"
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self == levee:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    line = one_error(*run("score", str(mini_copy))[::2])
+    assert line == f"{levee}: cannot read the file (Permission denied)"
+
+
+def test_unreadable_options_directory(mini_copy: Path) -> None:
+    options = mini_copy / "options"
+    options.chmod(0)
+    try:
+        done = cli("validate", str(mini_copy), prefix=without_root_override())
+    finally:
+        options.chmod(0o755)
+    line = one_error(done.returncode, done.stderr.decode())
+    assert line == f"{options}: cannot list this directory (Permission denied)"
+    assert "no options" not in line
+
+
+def test_unreadable_options_directory_simulated(
+    mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = mini_copy / "options"
+    real_scandir = os.scandir
+
+    def refuse(path: object) -> object:
+        if Path(str(path)) == options:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    line = one_error(*run("list", str(mini_copy))[::2])
+    assert line == f"{options}: cannot list this directory (Permission denied)"
+
+
+def test_corpus_document_cannot_escape_the_corpus(mini_copy: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(MINI_CORPUS, corpus)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The secret sentence that must never be echoed back here.\n")
+    edit(mini_copy / "sources.yaml", "document: review.txt", "document: ../secret.txt")
+    line = one_error(*run("validate", str(mini_copy), "--corpus", str(corpus))[::2])
+    assert line == (
+        f"{mini_copy}/sources.yaml:10:13: [1].document: document '../secret.txt' "
+        f"lies outside the corpus directory {corpus}"
+    )
+    assert "secret sentence" not in line
+    (corpus / "link.txt").symlink_to(secret)
+    edit(mini_copy / "sources.yaml", "document: ../secret.txt", "document: link.txt")
+    line = one_error(*run("validate", str(mini_copy), "--corpus", str(corpus))[::2])
+    assert "lies outside the corpus directory" in line
