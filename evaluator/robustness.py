@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from .errors import InputError
 from .evaluation import Evaluation, LibraryLike, Setup, prepare, score_setup
+from .safety import check_samples
 from .scoring import normalize
 from .scoring.evidence import compile_evidence
 from .sensitivity import (
@@ -186,8 +187,7 @@ def analyse_sensitivity(
     lens, assume, feasibility, normalization, ranking). Results depend on ``seed`` and
     ``samples`` only.
     """
-    if samples < 1:
-        raise InputError(f"--samples must be at least 1 (got {samples})")
+    check_samples(samples)
     if seed < 0:
         raise InputError(f"--seed must be a non-negative integer (got {seed})")
     if weights_model not in ("dirichlet", "uniform"):

@@ -138,10 +138,13 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 def check_samples(samples: int) -> int:
     """``samples`` if it is a number of draws we run, else ``InputError``."""
-    if not 1 <= samples <= MAX_SAMPLES:
+    if samples < 1:
+        raise InputError(f"--samples must be at least 1 (got {samples})")
+    if samples > MAX_SAMPLES:
+        shown = f"{samples:,}" if samples < 10**30 else f"a number of {len(str(samples))} digits"
         raise InputError(
-            f"samples must be between 1 and {MAX_SAMPLES:,} (got {samples:,}); "
-            "more draws do not make the estimates meaningfully finer"
+            f"--samples must be at most {MAX_SAMPLES:,} (got {shown}); more draws would not "
+            "make the estimates meaningfully finer"
         )
     return samples
 

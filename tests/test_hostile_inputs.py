@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import MINI_CORPUS, REPO
+from helpers import MINI, MINI_CORPUS, REPO
 from typer.testing import CliRunner
 
 from evaluator import load_library
@@ -38,13 +38,13 @@ def cli(
     *args: str, prefix: tuple[str, ...] = (), **kwargs: object
 ) -> subprocess.CompletedProcess[bytes]:
     """The real console (real stdout/stderr encodings, signals, pipes)."""
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
     return subprocess.run(
         [*prefix, sys.executable, "-m", "evaluator", *args],
-        capture_output=True,
         cwd=REPO,
         timeout=120,
         check=False,
-        **kwargs,  # type: ignore[arg-type]
+        **streams,  # type: ignore[arg-type]
     )
 
 
@@ -321,3 +321,262 @@ def test_corpus_document_cannot_escape_the_corpus(mini_copy: Path, tmp_path: Pat
     edit(mini_copy / "sources.yaml", "document: ../secret.txt", "document: link.txt")
     line = one_error(*run("validate", str(mini_copy), "--corpus", str(corpus))[::2])
     assert "lies outside the corpus directory" in line
+
+
+# Weights and numbers on the command line ---------------------------------------------------
+
+
+def test_weights_whose_sum_overflows_are_normalized() -> None:
+    code, out, err = run(
+        "score", str(MINI), "--weight", "safety=1e308", "--weight", "support=1e308", "-f", "json"
+    )
+    assert code == 0, err
+    weights = json.loads(out)["weights"]
+    assert weights["safety"] == weights["support"] == 0.5
+    assert sum(weights.values()) == pytest.approx(1.0)
+
+
+def test_profile_weights_whose_sum_overflows_are_normalized(mini_copy: Path) -> None:
+    edit(mini_copy / "profiles.yaml", "{safety: 1, support: 1,", "{safety: 1e308, support: 1e308,")
+    code, out, err = run("score", str(mini_copy), "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)["weights"]["safety"] == 0.5
+
+
+@pytest.mark.parametrize("samples", ["1000000000000", str(10**23), "10000001"])
+def test_samples_ceiling(samples: str) -> None:
+    for verb in ("sensitivity", "report"):
+        line = one_error(*run(verb, str(MINI), "--samples", samples, "-q")[::2])
+        assert line.startswith("--samples must be at most 10,000,000 (got ")
+
+
+def test_samples_ceiling_is_documented() -> None:
+    for verb in ("sensitivity", "report"):
+        help_text = " ".join(run(verb, "--help")[1].split())
+        assert "1 to 10,000,000" in help_text
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "10,000,000" in readme
+
+
+@pytest.mark.parametrize("epoch", ["253402300800", "999999999999", str(10**30), "-1"])
+def test_source_date_epoch_beyond_year_9999(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, epoch: str
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    out = tmp_path / "r.html"
+    line = one_error(*run("report", str(MINI), "--out", str(out), "-n", "10", "-q")[::2])
+    assert line.startswith("SOURCE_DATE_EPOCH must be seconds since 1970 from 0 to 253402300799")
+    assert not out.exists()
+
+
+def test_source_date_epoch_last_second_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evaluator.cli import generation_time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    assert generation_time().isoformat() == "9999-12-31T23:59:59+00:00"
+
+
+# Terminal output ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "theatre"),
+    [
+        ("Build [/] a levee", "[bold]Lower town"),
+        ("[bold]Levee[/bold] :thumbs_up:", "[red]x[/]"),
+        ("Levee \\e[31mred\\e[0m", "Lower\\u202etown"),
+    ],
+)
+def test_user_text_is_not_rich_markup(mini_copy: Path, title: str, theatre: str) -> None:
+    levee = mini_copy / "options" / "levee.yaml"
+    edit(levee, "title: Build a higher levee", f'title: "{title}"')
+    edit(levee, "theatre: Lower town", f'theatre: "{theatre}"')
+    code, out, err = run("list", str(mini_copy))
+    assert code == 0, err
+    shown_title = title.replace("\\e", "\\x1b")
+    shown_theatre = theatre.replace("\\u202e", "\\u202e")
+    assert shown_title in out
+    assert shown_theatre in out
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+
+
+def test_stdout_that_cannot_be_written() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    for fmt in ("table", "json"):
+        with Path("/dev/full").open("w") as full:
+            done = cli("list", str(MINI), "-f", fmt, stdout=full)
+        assert done.returncode == 1
+        assert done.stderr.decode() == "stdout: cannot write the output (No space left on device)\n"
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_closed_pipe_ends_like_a_unix_tool(fmt: str) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evaluator", "list", str(MINI), "-f", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first write
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert (proc.returncode, err) == (141, b"")
+
+
+def test_library_path_not_utf8_prints(tmp_path: Path) -> None:
+    lib = Path(os.fsdecode(os.fsencode(tmp_path) + b"/lib\xff"))
+    shutil.copytree(MINI, lib)
+    done = cli("validate", str(lib))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("utf-8").startswith(f"{tmp_path}/lib\\xff: valid: 3 options")
+
+
+# new ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option_id", "message"),
+    [
+        ("abc\ndef", "'abc\\ndef' is not a kebab-case id (lowercase letters, digits, hyphens)"),
+        ("abc\n", "'abc\\n' is not a kebab-case id (lowercase letters, digits, hyphens)"),
+        ("a" * 121, "the id is 121 characters long; ids are at most 120"),
+        ("a" * 300, "the id is 300 characters long; ids are at most 120"),
+    ],
+)
+def test_new_refuses_ids_the_model_refuses(mini_copy: Path, option_id: str, message: str) -> None:
+    before = sorted(p.name for p in (mini_copy / "options").iterdir())
+    line = one_error(*run("new", option_id, str(mini_copy))[::2])
+    assert line == message
+    assert sorted(p.name for p in (mini_copy / "options").iterdir()) == before
+
+
+def test_new_accepts_the_longest_id(mini_copy: Path) -> None:
+    code, _out, err = run("new", "a" * 120, str(mini_copy))
+    assert code == 0, err
+    assert (mini_copy / "options" / f"{'a' * 120}.yaml").is_file()
+
+
+def test_new_into_a_read_only_library(mini_copy: Path) -> None:
+    options = mini_copy / "options"
+    options.chmod(0o555)
+    try:
+        done = cli("new", "fresh", str(mini_copy), prefix=without_root_override())
+    finally:
+        options.chmod(0o755)
+    line = one_error(done.returncode, done.stderr.decode())
+    assert line == f"{options}/fresh.yaml: cannot write the file (Permission denied)"
+    assert not (options / "fresh.yaml").exists()
+
+
+def test_new_into_a_read_only_library_simulated(
+    mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    line = one_error(*run("new", "fresh", str(mini_copy))[::2])
+    assert line == f"{mini_copy}/options/fresh.yaml: cannot write the file (Permission denied)"
+
+
+# Report targets and signals ----------------------------------------------------------------
+
+
+def test_out_onto_a_non_regular_file_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    line = one_error(*run("report", str(MINI), "--out", str(fifo), "-n", "10", "-q")[::2])
+    assert line == f"{fifo}: is not a regular file; refusing to replace it"
+    assert not fifo.is_file()
+    assert fifo.exists()
+    folder = tmp_path / "folder.html"
+    folder.mkdir()
+    line = one_error(*run("report", str(MINI), "--out", str(folder), "-n", "10", "-q")[::2])
+    assert line == f"{folder}: is a directory; refusing to replace it"
+
+
+def test_out_through_a_link_to_a_device_is_refused(tmp_path: Path) -> None:
+    link = tmp_path / "null.html"
+    link.symlink_to(os.devnull)
+    line = one_error(*run("report", str(MINI), "--out", str(link), "-n", "10", "-q")[::2])
+    assert line == f"{link}: is not a regular file; refusing to replace it"
+    assert link.is_symlink()
+
+
+def test_atomic_writer_refuses_non_regular_targets(tmp_path: Path) -> None:
+    from evaluator.atomic import write_text_atomically
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(FileExistsError, match="not a regular file"):
+        write_text_atomically(fifo, "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]
+
+
+@pytest.mark.parametrize("inside", ["criteria.yaml", "options/levee.yaml", "notes.html"])
+def test_out_inside_the_library_is_refused(mini_copy: Path, inside: str) -> None:
+    target = mini_copy / inside
+    before = target.read_bytes() if target.exists() else None
+    line = one_error(*run("report", str(mini_copy), "--out", str(target), "-n", "10", "-q")[::2])
+    assert line == (f"{target}: is inside the library {mini_copy}; write the report outside it")
+    assert (target.read_bytes() if target.exists() else None) == before
+
+
+_SLOW_WRITE = """
+import os, sys, time
+from pathlib import Path
+marker = Path(sys.argv[1])
+def slow_fsync(fd):
+    marker.write_text("writing")
+    time.sleep(60)
+os.fsync = slow_fsync
+sys.argv = ["evaluator", *sys.argv[2:]]
+from evaluator.cli import main
+main()
+"""
+
+
+def test_sigterm_during_a_report_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    import signal
+
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "report.html"
+    target.write_text("the old report\n")
+    marker = tmp_path / "marker"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _SLOW_WRITE,
+            str(marker),
+            "report",
+            str(MINI),
+            "--out",
+            str(target),
+            "-n",
+            "10",
+            "-q",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert len(list(out_dir.iterdir())) == 2  # the temporary file exists now
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert err.decode() == "terminated; nothing was written\n"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["report.html"]
+    assert target.read_text() == "the old report\n"
