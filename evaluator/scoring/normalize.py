@@ -142,9 +142,13 @@ def _linear(x: FloatArray, cost: npt.NDArray[np.bool_]) -> FloatArray:
 
 
 def _vector(x: FloatArray, cost: npt.NDArray[np.bool_]) -> FloatArray:
-    norm = np.sqrt(np.sum(x**2, axis=-2, keepdims=True))
-    zero = norm == 0
-    unit = x / np.where(zero, 1.0, norm)
+    # x / ||x|| = y / ||y|| with y = x / max|x|: squaring y (entries in [-1, 1]) cannot
+    # overflow above ~1e154 or underflow to a zero norm below ~1e-162, as squaring x would.
+    scale = np.max(np.abs(x), axis=-2, keepdims=True)
+    zero = scale == 0
+    y = x / np.where(zero, 1.0, scale)
+    norm = np.sqrt(np.sum(y * y, axis=-2, keepdims=True))  # >= 1 wherever scale > 0
+    unit = y / np.where(zero, 1.0, norm)
     return np.where(zero, 0.0, np.where(cost, 1.0 - unit, unit))
 
 
