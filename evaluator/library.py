@@ -28,7 +28,7 @@ from .model import (
     Risk,
     Source,
 )
-from .safety import display_path, find_option_files, read_library_file
+from .safety import check_library_dir, display_path, find_option_files, read_library_file
 from .yaml_reader import Document, Path_, ReadError, format_path, read_document
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -65,6 +65,7 @@ def load_library(
             f"{display_root}: not a library directory (expected sources.yaml, "
             "criteria.yaml, profiles.yaml and options/)"
         )
+    check_library_dir(root, display_root)
     problems: list[Problem] = []
     files: dict[str, list[_File]] = {name: [] for name in (*TOP_FILES, OPTIONS_DIR)}
     digest = hashlib.sha256()

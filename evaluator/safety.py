@@ -136,6 +136,18 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+def check_library_dir(root: Path, display_root: str) -> None:
+    """``InputError`` if the library directory cannot be listed (its files would all look
+    missing otherwise)."""
+    try:
+        with os.scandir(root):
+            pass
+    except OSError as exc:
+        raise InputError(
+            f"{display_root}: cannot read the library directory ({_reason(exc)})"
+        ) from None
+
+
 def check_samples(samples: int) -> int:
     """``samples`` if it is a number of draws we run, else ``InputError``."""
     if samples < 1:

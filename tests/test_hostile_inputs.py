@@ -289,6 +289,16 @@ def test_unreadable_options_directory(mini_copy: Path) -> None:
     assert "no options" not in line
 
 
+def test_unreadable_library_directory(mini_copy: Path) -> None:
+    mini_copy.chmod(0)
+    try:
+        done = cli("score", str(mini_copy), prefix=without_root_override())
+    finally:
+        mini_copy.chmod(0o755)
+    line = one_error(done.returncode, done.stderr.decode())
+    assert line == f"{mini_copy}: cannot read the library directory (Permission denied)"
+
+
 def test_unreadable_options_directory_simulated(
     mini_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
