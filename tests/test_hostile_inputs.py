@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import MINI, MINI_CORPUS, REPO
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from evaluator import load_library
@@ -590,3 +592,50 @@ def test_sigterm_during_a_report_write_leaves_no_temporary_file(tmp_path: Path) 
     assert err.decode() == "terminated; nothing was written\n"
     assert sorted(p.name for p in out_dir.iterdir()) == ["report.html"]
     assert target.read_text() == "the old report\n"
+
+
+# Invariants --------------------------------------------------------------------------------
+
+ids = st.text(alphabet="ab9-\n\t _A", max_size=8) | st.text(
+    alphabet="a-", min_size=110, max_size=130
+)
+
+
+@given(ids)
+def test_new_accepts_exactly_the_ids_the_model_keeps(option_id: str) -> None:
+    from pydantic import ValidationError
+
+    from evaluator.errors import InputError
+    from evaluator.model import Criterion
+    from evaluator.scaffold import check_new_id
+
+    try:
+        kept = Criterion(id=option_id, name="n", description="d", direction="benefit").id
+    except ValidationError:
+        kept = None
+    try:
+        check_new_id(option_id)
+    except InputError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == (kept == option_id)
+
+
+@given(st.text())
+def test_printable_leaves_nothing_that_steers_a_terminal(text: str) -> None:
+    import unicodedata
+
+    from evaluator.terminal import printable
+
+    shown = printable(text)
+    assert not any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Zl", "Zp"} for ch in shown)
+    if text.isprintable():
+        assert shown == text
+
+
+def test_exponent_resolver_does_not_change_pyyaml_itself() -> None:
+    from evaluator.yaml_reader import read_document
+
+    assert read_document(b"x: 5e0\n", "f.yaml").data == {"x": 5.0}
+    assert yaml.safe_load("x: 5e0") == {"x": "5e0"}  # PyYAML's own loader is left alone
