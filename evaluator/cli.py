@@ -33,7 +33,9 @@ _debug = {"on": False}
 
 
 def _err(line: str) -> None:
-    sys.stderr.write(line + "\n")
+    from .terminal import printable
+
+    sys.stderr.write(printable(line) + "\n")  # library text may hold terminal escapes
 
 
 def user_errors(func: F) -> F:

@@ -413,6 +413,16 @@ def test_user_text_is_not_rich_markup(mini_copy: Path, title: str, theatre: str)
     assert "\u202e" not in out
 
 
+def test_error_lines_escape_terminal_controls(mini_copy: Path) -> None:
+    edit(
+        mini_copy / "options" / "levee.yaml",
+        "theatre: Lower town",
+        'theatre: Lower town\n"\\e[2Jx\\u2028y": 1',
+    )
+    line = one_error(*run("validate", str(mini_copy))[::2])
+    assert line.endswith("unknown field '\\x1b[2Jx\\u2028y'")
+
+
 def test_stdout_that_cannot_be_written() -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
