@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -11,10 +13,21 @@ def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same directory,
     flushed to disk, then renamed over the target.
 
-    The directory is created if missing. On any failure (including Ctrl-C) the temporary
-    file is removed and an existing file at ``path`` is left untouched.
+    The directory is created if missing. On any failure (including Ctrl-C, and SIGTERM
+    under the CLI, which raises it as an interrupt) the temporary file is removed and an
+    existing file at ``path`` is left untouched. Anything at ``path`` that is not a regular
+    file (a device such as /dev/null, a directory, a pipe) is refused with ``OSError``:
+    renaming over it would replace it.
     """
     target = Path(path)
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise FileExistsError(
+            errno.EEXIST, "not a regular file; refusing to replace it", os.fspath(path)
+        )
     directory = target.absolute().parent
     directory.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +34,9 @@ _debug = {"on": False}
 
 
 def _err(line: str) -> None:
-    sys.stderr.write(line + "\n")
+    from .terminal import printable
+
+    sys.stderr.write(printable(line) + "\n")  # library text may hold terminal escapes
 
 
 def user_errors(func: F) -> F:
@@ -43,8 +44,11 @@ def user_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .terminal import guarded_run
+
         try:
-            return func(*args, **kwargs)
+            with guarded_run():
+                return func(*args, **kwargs)
         except EvaluatorError as exc:
             if _debug["on"] or os.environ.get(DEBUG_ENV):
                 raise
@@ -173,13 +177,9 @@ def new_command(
 ) -> None:
     """Write a commented option file to fill in: LIB/options/OPTION_ID.yaml."""
     from .library import load_library
-    from .model import SLUG_PATTERN
-    from .scaffold import option_scaffold
+    from .scaffold import check_new_id, option_scaffold
 
-    if not re.match(SLUG_PATTERN, option_id):
-        raise InputError(
-            f"'{option_id}' is not a kebab-case id (lowercase letters, digits, hyphens)"
-        )
+    check_new_id(option_id)
     library = load_library(lib)
     if option_id in {o.id for o in library.options}:
         raise InputError(
@@ -190,8 +190,12 @@ def new_command(
         raise InputError(f"{os.path.join(lib, 'options', option_id + '.yaml')} already exists")
     from .atomic import write_text_atomically
 
-    write_text_atomically(target, option_scaffold(library, option_id, lib))
-    print(os.path.join(lib, "options", f"{option_id}.yaml"))
+    shown = os.path.join(lib, "options", f"{option_id}.yaml")
+    try:
+        write_text_atomically(target, option_scaffold(library, option_id, lib))
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot write the file ({exc.strerror or exc})") from None
+    print(shown)
 
 
 # The run options (DESIGN.md section 7): declared once, added to every verb that takes them
@@ -432,6 +436,9 @@ def compare_command(
         emit(fmt, ["Kendall's tau", *labels], tau_rows, title="Rank agreement between columns")
 
 
+SAMPLES_HELP = "Monte Carlo draws, 1 to 10,000,000."
+
+
 class LazyProgress:
     """A rich progress bar on stderr that appears only after ~1 s, and only on a terminal."""
 
@@ -473,7 +480,7 @@ class LazyProgress:
             self.bar.stop()
 
 
-SamplesOpt = Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo draws.")]
+SamplesOpt = Annotated[int, typer.Option("--samples", "-n", help=SAMPLES_HELP)]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (results depend on it only).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
@@ -606,10 +613,15 @@ def report_command(
     from .allocator import keep_freed_memory
     from .evaluation import as_library
     from .report import build_report, default_report_path, write_report
+    from .safety import check_output_target, check_samples
 
     keep_freed_memory()
     library = as_library(lib)
     run.check(library)
+    check_samples(samples)
+    check_output_target(
+        out or default_report_path(lib, run.profile_id(library)), lib if out else None
+    )
     progress = LazyProgress(quiet)
     try:
         html = build_report(
@@ -637,12 +649,25 @@ def generation_time() -> Any:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+            seconds = int(epoch)
         except ValueError:
-            raise InputError(f"SOURCE_DATE_EPOCH must be an integer (got {epoch!r})") from None
+            raise InputError(f"SOURCE_DATE_EPOCH must be an integer (got {epoch[:40]!r})") from None
+        if not 0 <= seconds <= MAX_EPOCH:
+            raise InputError(
+                f"SOURCE_DATE_EPOCH must be seconds since 1970 from 0 to {MAX_EPOCH} "
+                f"(the end of year 9999); got {epoch[:40]}"
+            )
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
     return dt.datetime.now(tz=dt.UTC)
+
+
+#: 9999-12-31T23:59:59Z, the last second a ``datetime`` can hold.
+MAX_EPOCH = 253_402_300_799
 
 
 def main() -> None:
     """Console-script entry point."""
+    from .terminal import escape_unencodable_output
+
+    escape_unencodable_output()  # a path that is not UTF-8 prints as \xff, never a crash
     app()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
+from pathlib import Path
 
 MIN_WORDS = 6
 
@@ -108,3 +109,14 @@ def check_quote(quote: str, document_text: str, document_name: str) -> str | Non
         f'quote not found in {document_name}: "{normalize_text(shown)}"; closest passage '
         f'({ratio:.0%} alike): "{passage}"'
     )
+
+
+def document_path(corpus_dir: Path, name: str) -> Path | None:
+    """Where document ``name`` lies in the corpus, or None if it would lie outside it.
+
+    Why: a source's ``document`` is data, and ``../../etc/hostname`` (or a link out of the
+    corpus) must not make ``validate --corpus`` read, and quote back, any file on the machine.
+    """
+    base = corpus_dir.resolve()
+    target = (base / name).resolve()
+    return target if target.is_relative_to(base) and target != base else None

@@ -31,6 +31,7 @@ from .model import (
     Unaffected,
     carried_options,
 )
+from .safety import check_library_dir, display_path, find_option_files, read_library_file
 from .yaml_reader import Document, Path_, ReadError, format_path, read_document
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -61,21 +62,22 @@ def load_library(
     Raises ``InputError`` when ``path`` is not a directory and ``LibraryError`` carrying
     every located problem when anything in the files is wrong.
     """
-    display_root = os.fspath(path)
+    display_root = display_path(os.fspath(path))
     root = Path(path)
     if not root.is_dir():
         raise InputError(
             f"{display_root}: not a library directory (expected sources.yaml, "
             "criteria.yaml, profiles.yaml and options/)"
         )
+    check_library_dir(root, display_root)
     problems: list[Problem] = []
     files: dict[str, list[_File]] = {name: [] for name in (*TOP_FILES, OPTIONS_DIR)}
     digest = hashlib.sha256()
     for relative, kind in _discover(root, display_root, problems):
         display = os.path.join(display_root, relative)
-        raw = (root / relative).read_bytes()
-        digest.update(relative.replace(os.sep, "/").encode() + b"\0" + raw + b"\0")
         try:
+            raw = read_library_file(root / relative, display)
+            digest.update(relative.replace(os.sep, "/").encode() + b"\0" + raw + b"\0")
             files[kind].append(_File(display, relative, read_document(raw, display)))
         except ReadError as exc:
             problems.append(exc.problem)
@@ -119,7 +121,9 @@ def load_library(
 
 def _discover(root: Path, display_root: str, problems: list[Problem]) -> Iterator[tuple[str, str]]:
     for name in TOP_FILES:
-        found = [f"{name}{suffix}" for suffix in SUFFIXES if (root / f"{name}{suffix}").is_file()]
+        # lexists, not is_file: a directory or a broken link of that name is reported as
+        # such when read, not as a missing file.
+        found = [f"{name}{s}" for s in SUFFIXES if os.path.lexists(root / f"{name}{s}")]
         if not found:
             problems.append(
                 Problem(
@@ -157,9 +161,11 @@ def _discover(root: Path, display_root: str, problems: list[Problem]) -> Iterato
             )
         )
         return
-    for file in sorted(options_dir.rglob("*")):
-        if file.is_file() and file.suffix in SUFFIXES and not file.name.startswith("."):
-            yield os.path.relpath(file, root), OPTIONS_DIR
+    for found_file in find_option_files(options_dir, root, display_root, SUFFIXES):
+        if isinstance(found_file, Problem):
+            problems.append(found_file)
+        else:
+            yield found_file, OPTIONS_DIR
 
 
 def _validate_list(
@@ -606,11 +612,16 @@ def _read_corpus(
     documents: dict[str, str | None] = {}
     problems: list[Problem] = []
     for source, (file, path) in sources:
-        target = corpus_dir / source.document
-        if target.is_file():
-            documents[source.id] = target.read_text(encoding="utf-8", errors="replace")
-        else:
-            documents[source.id] = None
+        target = corpus_check.document_path(corpus_dir, source.document)
+        where = "lies outside the corpus directory"
+        try:
+            raw = None if target is None else read_library_file(target, display_corpus)
+        except ReadError as exc:
+            raw = None
+            found = target is not None and target.exists()
+            where = f"unusable ({exc.problem.message}) in" if found else "not found in"
+        documents[source.id] = None if raw is None else raw.decode("utf-8", errors="replace")
+        if raw is None:
             line, column = file.doc.locate((*path, "document"))
             problems.append(
                 Problem(
@@ -618,8 +629,8 @@ def _read_corpus(
                     line,
                     column,
                     format_path((*path, "document")),
-                    "missing-document",
-                    f"document '{source.document}' not found in {display_corpus}",
+                    "missing-document" if target is not None else "document-outside-corpus",
+                    f"document '{source.document}' {where} {display_corpus}",
                 )
             )
     return documents, problems

@@ -38,6 +38,7 @@ MITIGATION_FACTOR: dict[str, float] = {"yes": 0.5, "partly": 0.75, "no": 1.0}
 
 FEASIBILITY_ID = "feasibility"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MAX_LENGTH = 120
 
 Likelihood = float | str | tuple[float, float]
 Scale = float | tuple[float, float]
@@ -47,12 +48,35 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _as_float(value: int | float) -> float:
+    """A number as a float; an integer too large for one becomes infinity (then refused).
+
+    Why: ``math.isfinite`` and ``float`` raise OverflowError on an integer literal of
+    hundreds of digits, which YAML happily reads.
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _validate_weight(value: Any) -> float:
+    # Before pydantic's float coercion, which reads `yes` (a YAML 1.1 boolean) as 1.0 and
+    # accepts numbers written as text.
+    if not _is_number(value):
+        got = "true/false" if isinstance(value, bool) else f"{type(value).__name__} {value!r}"
+        raise PydanticCustomError(
+            "wrong_type", "a weight must be a number (got {got})", {"got": got[:60]}
+        )
+    return _as_float(value)
+
+
 def _check_pair(value: Any, low: float, high: float, what: str) -> tuple[float, float]:
     if len(value) != 2 or not all(_is_number(v) for v in value):
         raise PydanticCustomError(
             "wrong_type", "{what} range must be [low, high], two numbers", {"what": what}
         )
-    a, b = float(value[0]), float(value[1])
+    a, b = _as_float(value[0]), _as_float(value[1])
     if not all(math.isfinite(v) and low <= v <= high for v in (a, b)):
         raise PydanticCustomError(
             "out_of_range",
@@ -78,11 +102,12 @@ def _validate_likelihood(value: Any) -> Likelihood:
             )
         return term
     if _is_number(value):
-        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        number = _as_float(value)
+        if not (math.isfinite(number) and 0.0 <= number <= 1.0):
             raise PydanticCustomError(
-                "out_of_range", "likelihood must be in [0, 1] (got {got})", {"got": value}
+                "out_of_range", "likelihood must be in [0, 1] (got {got})", {"got": _short(value)}
             )
-        return float(value)
+        return number
     if isinstance(value, list | tuple):
         return _check_pair(value, 0.0, 1.0, "likelihood")
     raise PydanticCustomError(
@@ -94,11 +119,14 @@ def _validate_likelihood(value: Any) -> Likelihood:
 
 def _validate_scale(value: Any) -> Scale:
     if _is_number(value):
-        if not (math.isfinite(value) and 1 <= value <= 5):
+        number = _as_float(value)
+        if not (math.isfinite(number) and 1 <= number <= 5):
             raise PydanticCustomError(
-                "out_of_range", "must be 1-5 or [low, high] within 1-5 (got {got})", {"got": value}
+                "out_of_range",
+                "must be 1-5 or [low, high] within 1-5 (got {got})",
+                {"got": _short(value)},
             )
-        return float(value)
+        return number
     if isinstance(value, list | tuple):
         return _check_pair(value, 1.0, 5.0, "value")
     raise PydanticCustomError(
@@ -106,6 +134,12 @@ def _validate_scale(value: Any) -> Scale:
         "must be a number 1-5 or [low, high] within 1-5 (got {kind})",
         {"kind": type(value).__name__},
     )
+
+
+def _short(value: Any) -> str:
+    """A number for a message; a huge integer literal abbreviated."""
+    text = str(value) if not isinstance(value, int) or abs(value) < 10**30 else ""
+    return text or f"an integer of {len(str(abs(value)))} digits"
 
 
 def _validate_mitigable(value: Any) -> str:
@@ -117,7 +151,7 @@ def _validate_mitigable(value: Any) -> str:
     if isinstance(value, str) and value.strip().lower() in MITIGATION_FACTOR:
         return value.strip().lower()
     raise PydanticCustomError(
-        "invalid_value", "mitigable must be yes, partly or no (got {got!r})", {"got": value}
+        "invalid_value", "mitigable must be yes, partly or no (got {got})", {"got": repr(value)}
     )
 
 
@@ -142,8 +176,8 @@ def _validate_date(value: Any) -> str:
                 return value
     raise PydanticCustomError(
         "invalid_value",
-        "date must be ISO: YYYY, YYYY-MM or YYYY-MM-DD (got {got!r})",
-        {"got": value},
+        "date must be ISO: YYYY, YYYY-MM or YYYY-MM-DD (got {got})",
+        {"got": repr(value)},
     )
 
 
@@ -186,7 +220,7 @@ DateField = Annotated[
     BeforeValidator(_validate_date),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}),
 ]
-Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=120)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=SLUG_MAX_LENGTH)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -242,7 +276,7 @@ class Profile(_Strict):
     id: Slug = Field(description="Slug naming the profile (`--profile`).")
     name: Text = Field(description="Display name.")
     description: Text = Field(description="The school of thought it stands for, and who argues it.")
-    weights: dict[str, float] | None = Field(
+    weights: dict[str, Annotated[float, BeforeValidator(_validate_weight)]] | None = Field(
         None,
         description="Relative weight per criterion (feasibility included), normalized to sum 1.",
     )
@@ -261,8 +295,8 @@ class Profile(_Strict):
             if not math.isfinite(weight) or weight < 0:
                 raise PydanticCustomError(
                     "out_of_range",
-                    "weight of {key!r} must be a finite number >= 0 (got {got})",
-                    {"key": key, "got": weight},
+                    "weight of {key} must be a finite number >= 0 (got {got})",
+                    {"key": repr(key), "got": weight},
                 )
         if value and sum(value.values()) <= 0:
             raise PydanticCustomError("out_of_range", "weights must not all be zero", {})

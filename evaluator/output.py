@@ -67,16 +67,30 @@ def print_table(
     title: str | None = None,
     caption: str | None = None,
 ) -> None:
-    """Print a rich table to stdout (imported lazily: rich is slow to import)."""
+    """Print a rich table to stdout (imported lazily: rich is slow to import).
+
+    Every string goes in as a rich ``Text``, never as markup: a title such as
+    ``[bold]`` or ``[/]`` is data to show, not a style to apply (or a markup error).
+    """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, caption=caption, show_lines=False)
+    from .terminal import printable
+
+    def text(value: str) -> Text:
+        return Text(printable(value))
+
+    table = Table(
+        title=None if title is None else text(title),
+        caption=None if caption is None else text(caption),
+        show_lines=False,
+    )
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(text(column), overflow="fold")
     for row in rows:
-        table.add_row(*(fmt_cell(v) for v in row))
-    Console().print(table)
+        table.add_row(*(text(fmt_cell(v)) for v in row))
+    Console(emoji=False, markup=False, highlight=False).print(table)
 
 
 def emit(

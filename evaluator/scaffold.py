@@ -6,7 +6,10 @@ every field ("must not be empty"), so a half-written option cannot reach a repor
 
 from __future__ import annotations
 
-from .model import Library
+import re
+
+from .errors import InputError
+from .model import SLUG_MAX_LENGTH, SLUG_PATTERN, Library
 
 _TEMPLATE = """\
 # Option file: one policy option. Every number traces to a quote in a source.
@@ -82,3 +85,19 @@ def option_scaffold(library: Library, option_id: str, lib_display: str) -> str:
         sources=", ".join(sources) or "none declared",
         criteria=", ".join(c.id for c in library.criteria) or "none declared",
     )
+
+
+def check_new_id(option_id: str) -> str:
+    """``option_id`` if the model would accept it as an option id, else ``InputError``.
+
+    ``re.fullmatch``, not ``re.match``: ``$`` also matches before a final newline, which
+    would let ``"id\n"`` through and name a file with a line break in it.
+    """
+    if not re.fullmatch(SLUG_PATTERN, option_id):
+        shown = option_id if len(option_id) <= 60 else option_id[:57] + "..."
+        raise InputError(f"{shown!r} is not a kebab-case id (lowercase letters, digits, hyphens)")
+    if len(option_id) > SLUG_MAX_LENGTH:
+        raise InputError(
+            f"the id is {len(option_id)} characters long; ids are at most {SLUG_MAX_LENGTH}"
+        )
+    return option_id

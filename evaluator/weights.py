@@ -69,9 +69,14 @@ def normalize_weights(weights: FloatArray, what: str = "weights") -> FloatArray:
         raise InputError(f"{what}: weights must be finite numbers (got NaN or infinity)")
     if np.any(weights < 0):
         raise InputError(f"{what}: weights must not be negative")
-    total = float(weights.sum())
+    with np.errstate(over="ignore"):
+        total = float(weights.sum())
     if total <= 0:
         raise InputError(f"{what}: weights must not all be zero")
+    if not math.isfinite(total):
+        # Finite weights whose sum overflows (1e308 twice): only their ratios matter.
+        weights = weights / weights.max()
+        total = float(weights.sum())
     result: FloatArray = weights / total
     return result
 

@@ -4,11 +4,14 @@ Why not ``yaml.safe_load``: validation errors must name a line, so we compose th
 (which carries marks), then build plain Python data ourselves while recording where each
 value came from. Building it ourselves also lets us bound alias expansion: a "billion
 laughs" file composes into a few nodes but expands exponentially, so we count expanded
-nodes and refuse past a limit instead of expanding.
+nodes and refuse past a limit instead of expanding. For the same reason the builder walks
+nested collections with a depth limit and refuses an alias that contains itself
+(``tags: &a [*a]``), which would otherwise recurse until Python gives up.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +24,27 @@ Path_ = tuple[str | int, ...]
 #: Nodes one file may expand to; a real option file has a few hundred.
 MAX_NODES = 200_000
 
+#: Nesting depth of lists and mappings; a real option file nests about six deep.
+MAX_DEPTH = 100
+
 # libyaml's composer is ~8x faster and keeps the same marks; pure Python is the fallback.
-_COMPOSER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Composer(_BASE):  # type: ignore[valid-type,misc]
+    """The safe loader, reading numbers with an exponent as JSON and YAML 1.2 do.
+
+    Why: YAML 1.1 reads ``5e0`` and ``1.0e5`` as text (its floats need a dot and a signed
+    exponent), so a JSON file's number would be refused as "text".
+    """
+
+
+_COMPOSER: type[yaml.SafeLoader] = _Composer
+_COMPOSER.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 @dataclass
@@ -55,7 +77,8 @@ class _Builder:
         self.loader = yaml.SafeLoader("")
         self.count = 0
         self.doc = Document(data=None)
-        self.seen: set[int] = set()
+        self.distinct: set[int] = set()
+        self.open: set[int] = set()  # collections being built: an alias back to one is a cycle
 
     def problem(self, node: yaml.Node, code: str, message: str, path: Path_) -> Problem:
         return Problem(
@@ -69,16 +92,55 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
+        self.distinct.add(id(node))
         if self.count > MAX_NODES:
+            if len(self.distinct) < self.count:
+                raise _Abort(
+                    self.problem(
+                        node,
+                        "alias-bomb",
+                        f"aliases expand past {MAX_NODES} nodes; refusing to expand "
+                        "(an alias bomb?). Use fewer nested aliases.",
+                        path[:1],
+                    )
+                )
             raise _Abort(
                 self.problem(
                     node,
-                    "alias-bomb",
-                    f"aliases expand past {MAX_NODES} nodes; refusing to expand "
-                    "(an alias bomb?). Use fewer nested aliases.",
+                    "too-many-values",
+                    f"the file holds more than {MAX_NODES} values; "
+                    "a library file holds one option or one list",
                     path[:1],
                 )
             )
+        if not isinstance(node, yaml.ScalarNode):
+            if id(node) in self.open:
+                raise _Abort(
+                    self.problem(
+                        node,
+                        "alias-cycle",
+                        "an alias refers to a list or mapping that contains it",
+                        path,
+                    )
+                )
+            if len(path) >= MAX_DEPTH:
+                raise _Abort(
+                    self.problem(
+                        node,
+                        "too-deep",
+                        f"lists and mappings nest more than {MAX_DEPTH} levels deep",
+                        path[:1],
+                    )
+                )
+            self.open.add(id(node))
+            try:
+                return self._collection(node, path)
+            finally:
+                self.open.discard(id(node))
+        self.doc.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        return self.loader.construct_object(node, deep=True)
+
+    def _collection(self, node: yaml.Node, path: Path_) -> Any:
         self.doc.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
@@ -110,9 +172,7 @@ class _Builder:
                 )
                 result[key] = self.build(value_node, (*path, key))
             return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
 
 
 def format_path(path: Path_) -> str:
@@ -160,6 +220,8 @@ def read_document(raw: bytes, display: str) -> Document:
         raise ReadError(Problem(display, line, column, "", "yaml-syntax", message)) from None
     except yaml.YAMLError as exc:
         raise ReadError(Problem(display, 1, 1, "", "yaml-syntax", str(exc))) from None
+    except RecursionError:  # the pure-Python composer recurses once per nesting level
+        raise ReadError(_too_deep(display)) from None
     if node is None:
         raise ReadError(Problem(display, 1, 1, "", "empty-file", "the file is empty"))
     builder = _Builder(display)
@@ -167,6 +229,8 @@ def read_document(raw: bytes, display: str) -> Document:
         builder.doc.data = builder.build(node, ())
     except _Abort as abort:
         raise ReadError(abort.problem) from None
+    except RecursionError:  # a merge key (`<<: *a`) inside its own anchor
+        raise ReadError(_too_deep(display)) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -174,6 +238,17 @@ def read_document(raw: bytes, display: str) -> Document:
             Problem(display, line, column, "", "yaml-syntax", " ".join(str(exc.problem).split()))
         ) from None
     return builder.doc
+
+
+def _too_deep(display: str) -> Problem:
+    return Problem(
+        display,
+        1,
+        1,
+        "",
+        "too-deep",
+        f"lists and mappings nest too deep (over {MAX_DEPTH} levels), or an alias contains itself",
+    )
 
 
 class ReadError(Exception):

@@ -102,9 +102,13 @@ def _preference(
         ramp = (d - q) / np.where(width > 0, width, 1.0)
         return np.where(d > p, 1.0, np.where(d > q, ramp, 0.0))
     if name == "gaussian":
-        two_s2 = 2.0 * s * s
-        bell = 1.0 - np.exp(-(d * d) / np.where(two_s2 > 0, two_s2, 1.0))
-        return np.where(positive, np.where(two_s2 > 0, bell, 1.0), 0.0)
+        # 0.5 * (d / s)**2, not d**2 / (2 s**2): the squares overflow (inf / inf = NaN) for
+        # differences near 1e154 although their ratio is ordinary.
+        spread = s > 0
+        with np.errstate(over="ignore"):
+            z = d / np.where(spread, s, 1.0)
+            bell = 1.0 - np.exp(-0.5 * (z * z))
+        return np.where(positive, np.where(spread, bell, 1.0), 0.0)
     known = ", ".join(PREFERENCE_FUNCTIONS)
     raise ValueError(f"unknown preference function {name!r}; known: {known}")
 
@@ -139,6 +143,14 @@ def _criteria(
     x = as_float_array(matrix, "matrix")
     if x.ndim < 2:
         raise ValueError(f"matrix must be options x criteria (2-D or a 3-D stack); got {x.shape}")
+    if not np.all(np.isfinite(x)):
+        # Why here, in a kernel: NaN compares false, so PROMETHEE would return finite,
+        # plausible and wrong flows (every other kernel's scores turn NaN instead).
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(x))[0])
+        raise ValueError(
+            f"matrix {x.shape} has a non-finite entry ({x[where]} at index {where}); "
+            "PROMETHEE needs finite values"
+        )
     n = x.shape[-1]
     sign = np.where(cost_mask(types, n), -1.0, 1.0)
     names = (preference,) * n if isinstance(preference, str) else tuple(preference)

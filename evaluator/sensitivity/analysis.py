@@ -18,6 +18,7 @@ import numpy.typing as npt
 from ..errors import OptionError
 from ..evaluation import Evaluation, LibraryLike, Setup, compile_run, prepare, score_setup
 from ..run import RunOptions
+from ..safety import check_samples
 from ..scoring.prepared import aggregation_parts
 from .smaa import DirichletWeights, SMAAResult, UniformWeights, run_smaa
 from .stability import (
@@ -174,8 +175,7 @@ def analyse_sensitivity(
     from a Dirichlet centred on the run's weights (``concentration``) or uniformly over
     the simplex. Results depend on the inputs, ``seed`` and ``samples`` only.
     """
-    if samples < 1:
-        raise OptionError("samples", f"must be at least 1 (got {samples})")
+    check_samples(samples)
     if seed < 0:
         raise OptionError("seed", f"must be a non-negative integer (got {seed})")
     if sampling not in SAMPLING:

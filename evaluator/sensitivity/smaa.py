@@ -40,6 +40,7 @@ from .stability import (
     FloatArray,
     IntArray,
     ScoreFn,
+    check_finite_matrix,
     check_weights,
     id_tie_rank,
     oriented_scores,
@@ -322,6 +323,7 @@ def run_smaa(
         fixed = np.asarray(matrix, dtype=np.float64)
         if fixed.shape != (m, n):
             raise ValueError(f"matrix must be {m} x {n} (options x criteria), got {fixed.shape}")
+        check_finite_matrix(fixed)
     ready = (lambda x: x) if prepare is None else prepare
     fixed_ready: FloatArray | None = None if fixed is None else ready(fixed)
 

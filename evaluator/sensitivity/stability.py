@@ -276,8 +276,26 @@ def oriented_scores(
     if scores.shape != (k, m):
         raise ValueError(f"score_fn returned shape {scores.shape}, expected {(k, m)}")
     if not np.all(np.isfinite(scores)):
-        raise ValueError("score_fn returned a non-finite score")
+        raise ValueError(f"{_nonfinite_cause(matrix)}; refusing to rank options on it")
     return scores if higher_is_better else -scores
+
+
+def _nonfinite_cause(matrix: FloatArray) -> str:
+    """Why scores came out NaN or infinite: name the first non-finite input if there is one."""
+    bad = np.argwhere(~np.isfinite(matrix))
+    if bad.size == 0:
+        return "score_fn returned a non-finite score (NaN or infinity)"
+    where = tuple(int(i) for i in bad[0])
+    axes = ("draw", "option", "criterion")[-matrix.ndim :]
+    place = ", ".join(f"{a} {i}" for a, i in zip(axes, where, strict=True))
+    return f"a performance matrix holds {matrix[where]} ({place}), so scores are not finite"
+
+
+def check_finite_matrix(matrix: FloatArray) -> FloatArray:
+    """``matrix`` unchanged, or ``ValueError`` naming its first NaN or infinite entry."""
+    if not np.all(np.isfinite(matrix)):
+        raise ValueError(f"{_nonfinite_cause(matrix)}; refusing to rank options on it")
+    return matrix
 
 
 def stability_intervals_numeric(
