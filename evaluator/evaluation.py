@@ -158,7 +158,9 @@ def compile_run(library: Library, run: RunOptions, options: Sequence[str] | None
     )
 
 
-def prepare(library: LibraryLike, options: RunOptions | None = None, **kwargs: Any) -> Setup:
+def prepare(
+    library: LibraryLike, options: RunOptions | Sequence[str] | None = None, **kwargs: Any
+) -> Setup:
     """Resolve a run against a library: ``prepare(lib, RunOptions(...))``.
 
     Keyword arguments build (or amend) the :class:`RunOptions` as a convenience. User
@@ -465,7 +467,9 @@ def score_setup(setup: Setup) -> Evaluation:
     )
 
 
-def evaluate(library: LibraryLike, options: RunOptions | None = None, **kwargs: Any) -> Evaluation:
+def evaluate(
+    library: LibraryLike, options: RunOptions | Sequence[str] | None = None, **kwargs: Any
+) -> Evaluation:
     """Score a library under one run: ``evaluate(lib, RunOptions(profile=..., ...))``.
 
     Keyword arguments (``profile=``, ``method=``, ``weights=``, ``lens=``, ``assume=``...,
@@ -514,7 +518,7 @@ class Comparison:
 
 def compare(
     library: LibraryLike,
-    options: RunOptions | None = None,
+    options: RunOptions | Sequence[str] | None = None,
     *,
     profiles: Sequence[str] | None = None,
     methods: Sequence[str] | None = None,

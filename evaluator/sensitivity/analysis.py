@@ -8,7 +8,7 @@ numerically with the batched kernel and labelled ``exact: false``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,7 +158,7 @@ SAMPLING = ("dirichlet", "uniform")
 
 def analyse_sensitivity(
     library: LibraryLike,
-    options: RunOptions | None = None,
+    options: RunOptions | Sequence[str] | None = None,
     *,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
