@@ -15,7 +15,7 @@ faster than on a C-ordered stack).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -109,7 +109,6 @@ class Evidence:
     discussed: tuple[bool, ...]  # per option: does the lens source discuss it (True if no lens)
     effects: tuple[EffectUse, ...] = ()
     lens: LensInfo | None = None
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def shape(self) -> tuple[int, int]:
