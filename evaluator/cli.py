@@ -98,11 +98,29 @@ def validate_command(
         str | None,
         typer.Option("--corpus", help="Directory of source documents: check every quote in them."),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Reused quotes and near-duplicate items are errors (gaps stay warnings).",
+        ),
+    ] = False,
 ) -> None:
-    """Load and check a library; with --corpus, check every quote against its document."""
+    """Load and check a library; with --corpus, check every quote against its document.
+
+    Warnings (gaps, reused quotes, near-duplicate items) go to stderr; with --strict the
+    reused quotes and near-duplicates are errors (exit 1).
+    """
+    from .errors import LibraryError, Problem
     from .library import load_library
 
-    library = load_library(lib, corpus=corpus)
+    warnings: list[Problem] = []
+    library = load_library(lib, corpus=corpus, warnings=warnings)
+    errors = [w for w in warnings if strict and w.code != "gap"]
+    if errors:
+        raise LibraryError(errors)
+    for warning in warnings:
+        _err(f"warning: {warning}")
     quotes = sum(
         sum(len(b.assessments) for b in o.benefits)
         + sum(len(r.assessments) for r in o.risks)

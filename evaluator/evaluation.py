@@ -158,7 +158,9 @@ def compile_run(library: Library, run: RunOptions, options: Sequence[str] | None
     )
 
 
-def prepare(library: LibraryLike, options: RunOptions | None = None, **kwargs: Any) -> Setup:
+def prepare(
+    library: LibraryLike, options: RunOptions | Sequence[str] | None = None, **kwargs: Any
+) -> Setup:
     """Resolve a run against a library: ``prepare(lib, RunOptions(...))``.
 
     Keyword arguments build (or amend) the :class:`RunOptions` as a convenience. User
@@ -465,7 +467,9 @@ def score_setup(setup: Setup) -> Evaluation:
     )
 
 
-def evaluate(library: LibraryLike, options: RunOptions | None = None, **kwargs: Any) -> Evaluation:
+def evaluate(
+    library: LibraryLike, options: RunOptions | Sequence[str] | None = None, **kwargs: Any
+) -> Evaluation:
     """Score a library under one run: ``evaluate(lib, RunOptions(profile=..., ...))``.
 
     Keyword arguments (``profile=``, ``method=``, ``weights=``, ``lens=``, ``assume=``...,
@@ -486,6 +490,7 @@ class Comparison:
     ranks: FloatArray  # options x columns
     tau: FloatArray  # columns x columns, NaN where undefined
     notes: tuple[str, ...]
+    run: RunOptions = field(default_factory=RunOptions)  # what every column shares
 
     def to_dict(self) -> dict[str, Any]:
         """The ``evaluator compare --format json`` document."""
@@ -508,13 +513,16 @@ class Comparison:
                 }
                 for a, row in zip(self.columns, self.tau, strict=True)
             },
+            "gaps": self.run.gaps,
+            "lens_mode": self.run.lens_mode,
+            "feasibility": self.run.feasibility,
             "notes": list(self.notes),
         }
 
 
 def compare(
     library: LibraryLike,
-    options: RunOptions | None = None,
+    options: RunOptions | Sequence[str] | None = None,
     *,
     profiles: Sequence[str] | None = None,
     methods: Sequence[str] | None = None,
@@ -569,6 +577,7 @@ def compare(
         matrix,
         kendall_tau_matrix(matrix),
         tuple(dict.fromkeys(notes)),
+        base,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import corpus as corpus_check
+from . import lint
 from .errors import InputError, LibraryError, Problem
 from .model import (
     FEASIBILITY_ID,
@@ -55,12 +56,17 @@ class _File:
 
 
 def load_library(
-    path: str | os.PathLike[str], *, corpus: str | os.PathLike[str] | None = None
+    path: str | os.PathLike[str],
+    *,
+    corpus: str | os.PathLike[str] | None = None,
+    warnings: list[Problem] | None = None,
 ) -> Library:
     """Read, validate and cross-check a library; with ``corpus``, check every quote too.
 
     Raises ``InputError`` when ``path`` is not a directory and ``LibraryError`` carrying
-    every located problem when anything in the files is wrong.
+    every located problem when anything in the files is wrong. Given a ``warnings`` list,
+    appends the lint of a valid library to it (:mod:`evaluator.lint`: gaps, reused quotes,
+    near-duplicate items), each located.
     """
     display_root = display_path(os.fspath(path))
     root = Path(path)
@@ -108,6 +114,8 @@ def load_library(
         problems.extend(_check_quotes(sources, options, corpus))
     if problems:
         raise LibraryError(problems)
+    if warnings is not None:
+        warnings.extend(_lint(options, [c.id for c, _ in criteria]))
     return Library(
         name=root.resolve().name,
         sources=[s for s, _ in sources],
@@ -117,6 +125,16 @@ def load_library(
         option_files=option_files,
         digest=digest.hexdigest(),
     )
+
+
+def _lint(options: list[tuple[Option, _File]], criteria: list[str]) -> list[Problem]:
+    files = [lint.LintFile(o, f.display, f.doc.locate) for o, f in options]
+    found = [
+        *lint.gaps(files, [*criteria, FEASIBILITY_ID]),
+        *lint.reused_quotes(files),
+        *lint.near_duplicates(files),
+    ]
+    return sorted(found, key=lambda p: (p.file, p.line, p.column, p.field))
 
 
 def _discover(root: Path, display_root: str, problems: list[Problem]) -> Iterator[tuple[str, str]]:

@@ -80,12 +80,18 @@ class RunOptions:
         self._check_choices()
 
     @classmethod
-    def build(cls, options: RunOptions | None = None, **kwargs: Any) -> RunOptions:
+    def build(cls, options: RunOptions | Sequence[str] | None = None, **kwargs: Any) -> RunOptions:
         """``options`` with ``kwargs`` applied; keyword arguments alone build a new one.
 
         Unknown keywords that are kernel options (``v``, ``preference``...) go into
-        ``method_options``; anything else is a ``TypeError``, as for any function.
+        ``method_options``; anything else is a ``TypeError``, as for any function. Why
+        ``options`` may be a list of ids: the API's ``evaluate(lib, options=...)`` names
+        the run ``options``, like the run's own ``options`` field (a subset of option ids);
+        a sequence of strings there can only mean the subset.
         """
+        if options is not None and not isinstance(options, RunOptions):
+            kwargs["options"] = tuple(options)
+            options = None
         names = {f.name for f in fields(cls)}
         kernel = {k: kwargs.pop(k) for k in list(kwargs) if k in METHOD_OPTION_NAMES}
         unknown = sorted(set(kwargs) - names)

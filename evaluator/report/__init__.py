@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -86,7 +86,7 @@ def render_report(context: dict[str, Any]) -> str:
 
 def build_report(
     library: LibraryLike,
-    options: RunOptions | None = None,
+    options: RunOptions | Sequence[str] | None = None,
     *,
     samples: int = 20_000,
     seed: int = 0,
@@ -114,7 +114,7 @@ def build_report(
 
 def compute_results(
     library: LibraryLike,
-    options: RunOptions | None = None,
+    options: RunOptions | Sequence[str] | None = None,
     *,
     samples: int = 20_000,
     seed: int = 0,
@@ -130,7 +130,7 @@ def compute_results(
     through one source, in the run's lens mode.
     """
     lib = as_library(library)
-    run = options or RunOptions()
+    run = RunOptions.build(options)
     sensitivity = analyse_sensitivity(lib, run, samples=samples, seed=seed, progress=progress)
     shared = RunOptions.build(
         run,

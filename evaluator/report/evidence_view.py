@@ -17,6 +17,7 @@ from pathlib import PurePath
 from typing import Any
 
 from ..evaluation import Evaluation, kendall_tau_b
+from ..evidence import compile_evidence
 from ..model import (
     FEASIBILITY_ID,
     MITIGATION_FACTOR,
@@ -208,17 +209,20 @@ def option_cards(ev: Evaluation, library: Library) -> list[View]:
     return cards
 
 
-def source_risk(option: Option, source: str) -> tuple[float, int] | None:
-    """(risk the source assigns to the option, risks it assesses) or None if it assesses none."""
-    total, count = 0.0, 0
-    for risk in option.risks:
-        for a in risk.assessments:
-            if a.source == source:
-                impact = midpoint(scale_bounds(risk.impact))
-                lik = midpoint(likelihood_bounds(a.likelihood))
-                total += impact * lik * MITIGATION_FACTOR[a.mitigable]
-                count += 1
-    return None if count == 0 else (total, count)
+def source_risks(library: Library, source: str) -> dict[str, tuple[float, int]]:
+    """Per option: (expected harm the source itself assigns, risks it assesses).
+
+    Options whose risks the source assesses none of are absent. The figures come from the
+    evidence compiler under the source's own lens (its assessments only), so the report
+    shows the same formula the scores use (DESIGN.md section 4).
+    """
+    evidence = compile_evidence(library, lens=source, lens_mode="own", gaps="zero")
+    out: dict[str, tuple[float, int]] = {}
+    for value in evidence.item_values():
+        if not value.gain:
+            total, count = out.get(value.option, (0.0, 0))
+            out[value.option] = (total + value.value, count + 1)
+    return out
 
 
 def source_view(ev: Evaluation, lenses: Mapping[str, Evaluation], library: Library) -> View:
@@ -228,7 +232,8 @@ def source_view(ev: Evaluation, lenses: Mapping[str, Evaluation], library: Libra
     order = [ev.option_ids[int(i)] for i in ev.order]
     cost = [j for j, t in enumerate(ev.setup.evidence.types) if t < 0]
     pooled = {o: float(ev.matrix[ev.option_ids.index(o)][cost].sum()) for o in order}
-    cells = {(o, s.id): source_risk(options[o], s.id) for o in order for s in library.sources}
+    by_source = {s.id: source_risks(library, s.id) for s in library.sources}
+    cells = {(o, s.id): by_source[s.id].get(o) for o in order for s in library.sources}
     high = max([v[0] for v in cells.values() if v] + list(pooled.values()) + [0.0])
 
     def cell(value: float, note: str) -> View:

@@ -8,7 +8,7 @@ numerically with the batched kernel and labelled ``exact: false``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +75,9 @@ class Sensitivity:
             "method": ev.setup.method,
             "normalization": ev.setup.normalization,
             "feasibility": ev.setup.feasibility,
+            "gaps": ev.setup.run.gaps,
+            "lens_mode": ev.setup.run.lens_mode,
+            "gap_cells": [list(cell) for cell in ev.setup.evidence.gap_cells],
             "lens": ev.lens.source if ev.lens else None,
             "weights": {c: float(w) for c, w in zip(crit, ev.weights, strict=True)},
             "weight_model": self.weight_model,
@@ -158,7 +161,7 @@ SAMPLING = ("dirichlet", "uniform")
 
 def analyse_sensitivity(
     library: LibraryLike,
-    options: RunOptions | None = None,
+    options: RunOptions | Sequence[str] | None = None,
     *,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,

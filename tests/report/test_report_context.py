@@ -13,7 +13,7 @@ from helpers import MINI
 from evaluator.evaluation import as_library, compare, evaluate
 from evaluator.model import Library
 from evaluator.report.context import Results, build_context
-from evaluator.report.evidence_view import likelihood_view, scale_text, source_risk
+from evaluator.report.evidence_view import likelihood_view, scale_text, source_risks
 from evaluator.report.sliders import slider_data
 from evaluator.report.summary import icd_term, percent
 from evaluator.scoring import normalize
@@ -153,11 +153,11 @@ def test_matrix_cells_open_their_items(context: dict[str, Any]) -> None:
 
 
 def test_source_risk_uses_only_that_sources_assessments(library: Library) -> None:
-    options = {o.id: o for o in library.options}
-    assert source_risk(options["wetland"], "gazette") == pytest.approx((2 * 0.5 * 0.5, 1))
-    assert source_risk(options["wetland"], "review") == pytest.approx((2 * 0.1 * 0.5, 1))
-    assert source_risk(options["relocation"], "review") is None  # not assessed
-    total, count = source_risk(options["levee"], "review")  # type: ignore[misc]
+    gazette, review = source_risks(library, "gazette"), source_risks(library, "review")
+    assert gazette["wetland"] == pytest.approx((2 * 0.5 * 0.5, 1))
+    assert review["wetland"] == pytest.approx((2 * 0.1 * 0.5, 1))
+    assert "relocation" not in review  # not assessed
+    total, count = review["levee"]
     assert (total, count) == (pytest.approx(3.5 * 0.675 * 0.75), 1)
 
 
