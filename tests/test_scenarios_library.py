@@ -76,6 +76,19 @@ def test_validate_with_corpus_finds_every_quote() -> None:
     assert "valid" in result.stdout
 
 
+def test_validate_strict_finds_no_reused_quote_or_near_duplicate() -> None:
+    """Gaps stay warnings; a reused quote or a near-duplicate item would fail --strict."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus directory {CORPUS} is absent: quotes cannot be checked")
+    from evaluator.cli import app
+
+    args = ["validate", str(LIBRARY), "--corpus", str(CORPUS), "--strict"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert "reused-quote" not in result.stderr
+    assert "near-duplicate" not in result.stderr
+
+
 @pytest.mark.parametrize("option_id", sorted(PROPOSALS))
 def test_each_proposal_has_its_option(library: Library, option_id: str) -> None:
     options = {o.id: o for o in library.options}
