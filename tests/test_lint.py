@@ -81,6 +81,14 @@ def test_a_restated_item_is_a_near_duplicate(tmp_path: Path) -> None:
     code, _, err = run("validate", str(lib), "--strict")
     assert code == 1
     assert "'z-harm-again' looks like a restatement of 'z-harm' (they share a quote)" in err
+    # A sentence declared to state both arguments is neither reused nor a restatement.
+    head, tail = z.read_text().split("  - id: z-harm-again")
+    tail = tail.replace(
+        "        mitigable: no\n", "        mitigable: no\n        also_for: z-harm\n"
+    )
+    z.write_text(head + "  - id: z-harm-again" + tail)
+    assert "also_for: z-harm" in z.read_text()
+    assert run("validate", str(lib), "--strict")[0] == 0
 
 
 def test_an_included_cycle_and_a_conflicting_declaration_are_located(tmp_path: Path) -> None:
