@@ -24,7 +24,7 @@ from . import charts
 from .charts import fmt
 from .evidence_view import matrix_view, number, option_cards, source_view, source_views
 from .sliders import slider_controls, slider_data
-from .summary import icd_term, percent, summary_sentences, what_if_rows
+from .summary import compose_verdict, icd_term, percent, verdict_facts, what_if_rows
 
 View = dict[str, Any]
 
@@ -52,7 +52,7 @@ def build_context(results: Results) -> View:
     return {
         "title": f"Policy options compared: {lib.name}",
         "manifest": manifest(results),
-        "summary": summary_sentences(lib, results.sensitivity, results.comparison, results.lenses),
+        "verdict": verdict(results),
         "ranking": ranking(ev, lib),
         "comparison": comparison(ev, results.comparison, lib),
         "matrix": matrix_view(ev, lib),
@@ -68,6 +68,13 @@ def build_context(results: Results) -> View:
         },
         "appendix": appendix(ev, lib),
     }
+
+
+def verdict(results: Results) -> View:
+    """The verdict's headline and points (plain strings; the claims stay in Python)."""
+    facts = verdict_facts(results.library, results.sensitivity, results.comparison, results.lenses)
+    composed = compose_verdict(facts)
+    return {"headline": composed["headline"], "points": composed["points"]}
 
 
 def manifest(results: Results) -> View:

@@ -162,7 +162,7 @@ def test_hostile_library_runs_no_script(open_page: Any, report_files: dict[str, 
     assert page.page.evaluate("typeof window.__pwned") == "undefined"
     assert page.page.eval_on_selector_all("img", "els => els.length") == 0
     # the payload is visible as text, and the sliders still work with hostile titles
-    assert "<script>window.__pwned" in page.page.inner_text("#summary")
+    assert "<script>window.__pwned" in page.page.inner_text("#verdict")
     page.set_weights(
         {"safety": 1.0, "support": 0.0, "cost-burden": 0.0, "ecology-harm": 0.0, "feasibility": 0.0}
     )

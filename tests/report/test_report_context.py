@@ -103,20 +103,21 @@ def test_manifest_names_the_run(context: dict[str, Any], library: Library) -> No
     assert m["generated_at"] == "2024-05-01T12:00:00+00:00"
 
 
-def test_summary_states_winner_margin_stability_smaa_and_precondition(
+def test_verdict_states_winner_margin_stability_smaa_and_precondition(
     context: dict[str, Any],
 ) -> None:
-    text = " ".join(context["summary"])
-    assert text.startswith("Restore the upstream wetland ranks first under the Balanced profile")
-    assert "margin over the runner-up, Relocate the lower town (0.554), is 0.046" in text
-    assert "It stays first unless the weight on Flood safety rises above 0.24 (now 0.20)" in text
-    assert "when Relocate the lower town overtakes" in text
-    assert "sampled weightings and judgements (standard error" in text
+    verdict = context["verdict"]
+    text = " ".join([verdict["headline"], *(p["text"] for p in verdict["points"])])
+    assert "With the Balanced profile's own weights and the Weighted sum method, Restore" in text
+    assert "ranks first (score 0.600), 0.046 ahead of Relocate the lower town (0.554)" in text
     assert (
-        "\u201cUpstream farmers sell their low fields\u201d, which the sources judge unlikely"
-        in text
+        "the weight on Flood safety: if it rises above 0.235 (now 0.200), Relocate the lower "
+        "town overtakes Restore the upstream wetland" in text
     )
-    assert "if it fails, it falls to rank 2 and Relocate the lower town ranks first" in text
+    assert "draws of the weights and judgements" in text
+    assert "\u201cUpstream farmers sell their low fields\u201d, judged unlikely" in text
+    assert "if it fails, Relocate the lower town ranks first" in text
+    assert text.index(verdict["headline"]) == 0
 
 
 def test_ranking_has_contribution_bars_for_weighted_sum(context: dict[str, Any]) -> None:

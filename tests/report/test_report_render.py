@@ -36,8 +36,8 @@ from evaluator.report import (
 from evaluator.report.context import build_context
 
 SECTIONS = (
+    "verdict",
     "manifest",
-    "summary",
     "ranking",
     "comparison",
     "matrix",
