@@ -80,21 +80,43 @@ def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
     return f"#{r:02X}{g:02X}{bl:02X}"
 
 
-def _text_on(t: float) -> str:
-    return "#FFFFFF" if t > 0.55 else "#111111"
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of ``#RRGGBB``."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two ``#RRGGBB`` colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(background: str) -> str:
+    """Black or white, whichever contrasts more with ``background`` (always >= 4.5:1)."""
+    return (
+        "#FFFFFF"
+        if contrast(background, "#FFFFFF") >= contrast(background, "#000000")
+        else "#000000"
+    )
 
 
 def sequential_colour(value: float, high: float) -> tuple[str, str]:
     """(background, text colour) for ``value`` on a light-to-dark blue scale over [0, high]."""
     t = value / high if high > 0 else 0.0
-    return _mix(_SEQ_LIGHT, _SEQ_DARK, t), _text_on(t)
+    bg = _mix(_SEQ_LIGHT, _SEQ_DARK, t)
+    return bg, text_on(bg)
 
 
 def diverging_colour(value: float) -> tuple[str, str]:
     """(background, text colour) for a correlation in [-1, 1]: orange - grey - blue."""
-    if value < 0:
-        return _mix(_DIV_MID, _DIV_NEG, -value), _text_on(-value)
-    return _mix(_DIV_MID, _DIV_POS, value), _text_on(value)
+    bg = _mix(_DIV_MID, _DIV_NEG, -value) if value < 0 else _mix(_DIV_MID, _DIV_POS, value)
+    return bg, text_on(bg)
 
 
 def rank_colours(count: int) -> tuple[str, ...]:

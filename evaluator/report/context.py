@@ -24,7 +24,14 @@ from . import charts
 from .charts import fmt
 from .evidence_view import matrix_view, number, option_cards, source_view, source_views
 from .sliders import slider_controls, slider_data
-from .summary import compose_verdict, icd_term, percent, verdict_facts, what_if_rows
+from .summary import (
+    compose_verdict,
+    icd_term,
+    percent,
+    short_label,
+    verdict_facts,
+    what_if_rows,
+)
 
 View = dict[str, Any]
 
@@ -57,6 +64,7 @@ def build_context(results: Results) -> View:
         "comparison": comparison(ev, results.comparison, lib),
         "matrix": matrix_view(ev, lib),
         "sources": source_view(ev, results.lenses, lib),
+        "coverage": coverage(ev, lib),
         "cards": option_cards(ev, lib),
         "robustness": robustness(results.sensitivity, lib),
         "sliders": {
@@ -257,6 +265,49 @@ def comparison(ev: Evaluation, comp: Comparison, lib: Library) -> View:
     return {"heads": heads, "groups": groups, "rows": rows, "agreement": agreement, "tau": matrix}
 
 
+COVERAGE_MARKS = {"evidence": "\u2713", "unaffected": "\u2013", "gap": "?"}
+
+
+def coverage(ev: Evaluation, lib: Library) -> View:
+    """Option x criterion coverage (evidence / unaffected / gap) with counts per row, column
+    and in all; options in rank order."""
+    labels = ev.setup.evidence.coverage_labels()
+    titles = {o.id: o.title for o in lib.options}
+    criteria = list(ev.criterion_ids)
+    names = {c.id: c.name for c in lib.all_criteria}
+    kinds = ("evidence", "unaffected", "gap")
+    rows = []
+    columns = {c: dict.fromkeys(kinds, 0) for c in criteria}
+    for i in (int(k) for k in ev.order):
+        o = ev.option_ids[i]
+        counts = dict.fromkeys(kinds, 0)
+        cells = []
+        for c in criteria:
+            label = labels[o][c]
+            counts[label] += 1
+            columns[c][label] += 1
+            cells.append({"label": label, "mark": COVERAGE_MARKS[label]})
+        rows.append(
+            {
+                "id": o,
+                "title": short_label(o, titles[o]),
+                "full": titles[o],
+                "cells": cells,
+                "counts": counts,
+            }
+        )
+    totals = {k: sum(col[k] for col in columns.values()) for k in kinds}
+    return {
+        "criteria": [names[c] for c in criteria],
+        "rows": rows,
+        "column_gaps": [columns[c]["gap"] for c in criteria],
+        "totals": totals,
+        "cells": sum(totals.values()),
+        "gap_policy": ev.setup.run.gaps,
+        "marks": [{"label": k, "mark": COVERAGE_MARKS[k]} for k in kinds],
+    }
+
+
 def _tau_cell(tau: float) -> View:
     if math.isnan(tau):
         return {"value": "n/a", "bg": "", "fg": ""}
@@ -317,10 +368,7 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
     )
     smaa = sens.smaa
     order = [int(i) for i in ev.order]
-    acceptability = charts.acceptability_chart(
-        [(titles[ids[i]], [float(x) for x in smaa.rank_acceptability[i]]) for i in order],
-        caption="Rank acceptability: share of sampled draws giving each option each rank",
-    )
+    top_k = min(3, len(ids))
     crit_names = [names[c] for c in ev.criterion_ids]
     smaa_rows = []
     for i in order:
@@ -330,8 +378,10 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
         p = float(smaa.p_best[i])
         smaa_rows.append(
             {
-                "title": titles[ids[i]],
-                "acceptability": [percent(float(x), 1) for x in smaa.rank_acceptability[i]],
+                "title": short_label(ids[i], titles[ids[i]]),
+                "full": titles[ids[i]],
+                "acceptability": [_share_cell(float(x)) for x in smaa.rank_acceptability[i]],
+                "top_k": _share_cell(float(smaa.rank_acceptability[i, :top_k].sum())),
                 "p_best": percent(p, 1),
                 "p_best_se": fmt(100 * float(smaa.p_best_se[i]), 1),
                 "p_term": icd_term(p),
@@ -345,13 +395,19 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
         "winner": titles[winner],
         "tornado": tornado,
         "tornado_flips": flips,
-        "acceptability": acceptability,
+        "top_k": top_k,
         "ranks": [str(r + 1) for r in range(len(ids))],
         "smaa_rows": smaa_rows,
         "criteria": crit_names,
         "samples": f"{smaa.samples:,}",
         "what_ifs": what_if_rows(sens.what_ifs, titles, texts),
     }
+
+
+def _share_cell(share: float) -> View:
+    """A share of draws as a shaded table cell (darker = more draws)."""
+    bg, fg = charts.sequential_colour(share, 1.0)
+    return {"value": percent(share, 1), "bg": bg, "fg": fg}
 
 
 def appendix(ev: Evaluation, lib: Library) -> View:

@@ -236,3 +236,38 @@ def test_slider_data_is_options_by_criteria(library: Library, method: str) -> No
         assert np.asarray(prepared["ideal"]).shape == (5,)
     assert data["ranking"] == {"order": ev.order.tolist(), "ranks": ev.ranks.tolist()}
     json.dumps(data, allow_nan=False)
+
+
+def test_coverage_matrix_counts_every_cell(library: Library, context: dict[str, Any]) -> None:
+    """Rows in rank order; each cell's label is the evidence model's; counts add up."""
+    cov = context["coverage"]
+    ev = evaluate(library)
+    labels = ev.setup.evidence.coverage_labels()
+    assert [r["id"] for r in cov["rows"]] == ["wetland", "relocation", "levee"]
+    for row in cov["rows"]:
+        assert [c["label"] for c in row["cells"]] == list(labels[row["id"]].values())
+        for kind in ("evidence", "unaffected", "gap"):
+            assert row["counts"][kind] == list(labels[row["id"]].values()).count(kind)
+    every = [v for row in labels.values() for v in row.values()]
+    assert cov["cells"] == len(every) == 15
+    assert cov["totals"] == {k: every.count(k) for k in ("evidence", "unaffected", "gap")}
+    assert cov["totals"]["unaffected"] == 5  # mini declares five "unaffected" cells
+    assert sum(cov["column_gaps"]) == cov["totals"]["gap"]
+    marks = {c["label"]: c["mark"] for row in cov["rows"] for c in row["cells"]}
+    assert len(set(marks.values())) == len(marks)  # one mark per label
+
+
+def test_rank_acceptability_is_a_shaded_table_with_top_k(
+    library: Library, context: dict[str, Any]
+) -> None:
+    sens = analyse_sensitivity(library, samples=500, seed=1)
+    r = context["robustness"]
+    assert r["top_k"] == 3
+    ids = sens.evaluation.option_ids
+    for row, i in zip(r["smaa_rows"], sens.evaluation.order, strict=True):
+        ra = sens.smaa.rank_acceptability[int(i)]
+        assert [a["value"] for a in row["acceptability"]] == [percent(float(x), 1) for x in ra]
+        assert row["top_k"]["value"] == percent(float(ra[:3].sum()), 1)
+        assert row["full"] == next(o.title for o in library.options if o.id == ids[int(i)])
+    shades = [a["bg"] for row in r["smaa_rows"] for a in row["acceptability"]]
+    assert len(set(shades)) > 3  # shaded by value, not one colour

@@ -42,6 +42,7 @@ SECTIONS = (
     "comparison",
     "matrix",
     "sources",
+    "coverage",
     "options",
     "robustness",
     "sliders",
