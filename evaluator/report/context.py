@@ -17,7 +17,7 @@ import numpy as np
 
 from ..evaluation import Comparison, Evaluation, kendall_tau_b
 from ..model import ICD203_TERMS, Library
-from ..scoring import METHODS, order
+from ..scoring import METHODS, normalize, order
 from ..sensitivity import Sensitivity
 from ..weights import profile_weights
 from . import charts
@@ -25,7 +25,9 @@ from .charts import fmt
 from .evidence_view import matrix_view, number, option_cards, source_view, source_views
 from .sliders import slider_controls, slider_data
 from .summary import (
+    chance,
     compose_verdict,
+    contenders,
     icd_term,
     percent,
     short_label,
@@ -65,7 +67,7 @@ def build_context(results: Results) -> View:
         "matrix": matrix_view(ev, lib),
         "sources": source_view(ev, results.lenses, lib),
         "coverage": coverage(ev, lib),
-        "cards": option_cards(ev, lib),
+        "cards": cards(results),
         "robustness": robustness(results.sensitivity, lib),
         "sliders": {
             "controls": slider_controls(ev, lib),
@@ -76,6 +78,19 @@ def build_context(results: Results) -> View:
         },
         "appendix": appendix(ev, lib),
     }
+
+
+def cards(results: Results) -> list[View]:
+    """The option cards; those of the verdict's options (the clear winner or the tied set,
+    and the winner at the run's weights) open when printed."""
+    lib, sens = results.library, results.sensitivity
+    facts = verdict_facts(lib, sens, results.comparison, results.lenses)
+    _, named = contenders(facts.p_best, facts.order)
+    shown = {*named, results.evaluation.winner}
+    out = option_cards(results.evaluation, lib, why_lines(sens, lib))
+    for card in out:
+        card["print_open"] = card["id"] in shown
+    return out
 
 
 def verdict(results: Results) -> View:
@@ -151,6 +166,7 @@ def _count_quotes(lib: Library) -> int:
 def ranking(ev: Evaluation, lib: Library) -> View:
     """Rank table and the contribution (or score) bars."""
     titles = {o.id: o.title for o in lib.options}
+    short = {o.id: short_label(o.id, o.title) for o in lib.options}
     names = [c.name for c in lib.all_criteria]
     order = [int(i) for i in ev.order]
     rows = [
@@ -169,7 +185,7 @@ def ranking(ev: Evaluation, lib: Library) -> View:
         what = "w\u2c7c ln r\u1d62\u2c7c (log-score)" if log else "w\u2c7c r\u1d62\u2c7c"
         bar_rows = [
             charts.BarRow(
-                titles[ev.option_ids[i]],
+                short[ev.option_ids[i]],
                 tuple(
                     charts.Segment(
                         float(contrib[i, j]),
@@ -192,7 +208,8 @@ def ranking(ev: Evaluation, lib: Library) -> View:
             "criteria": names,
             "rows": [
                 {
-                    "title": titles[ev.option_ids[i]],
+                    "title": short[ev.option_ids[i]],
+                    "full": titles[ev.option_ids[i]],
                     "cells": [fmt(float(v)) for v in contrib[i]],
                     "total": fmt(float(contrib[i].sum())),
                 }
@@ -202,7 +219,7 @@ def ranking(ev: Evaluation, lib: Library) -> View:
     else:
         lower = not setup.higher_is_better
         chart = charts.score_bars(
-            [(titles[ev.option_ids[i]], float(ev.scores[i])) for i in order],
+            [(short[ev.option_ids[i]], float(ev.scores[i])) for i in order],
             caption=f"{METHODS[setup.method].name} scores"
             + (" (Q: lower is better)" if lower else " (higher is better)")
             + "; this method does not split into per-criterion contributions",
@@ -244,7 +261,8 @@ def comparison(ev: Evaluation, comp: Comparison, lib: Library) -> View:
     order = [ev.option_ids[int(i)] for i in ev.order]
     rows = [
         {
-            "title": titles[o],
+            "title": short_label(o, titles[o]),
+            "full": titles[o],
             "ranks": [number(float(comp.ranks[comp.option_ids.index(o), j])) for j in grid],
             "firsts": [bool(comp.ranks[comp.option_ids.index(o), j] == 1.0) for j in grid],
         }
@@ -308,6 +326,38 @@ def coverage(ev: Evaluation, lib: Library) -> View:
     }
 
 
+def why_lines(sens: Sensitivity, lib: Library) -> dict[str, str]:
+    """One line per option on why it ranks where it does: its rank, score and chance of
+    being best, and the criteria where its weighted standing is furthest above and below
+    the average option (min-max scaled values x weights, whatever the method)."""
+    ev = sens.evaluation
+    names = {c.id: c.name for c in lib.all_criteria}
+    crit = [names[c] for c in ev.criterion_ids]
+    scaled = normalize(ev.matrix, ev.setup.evidence.types, "minmax")
+    w = np.asarray(ev.weights, dtype=float)
+    edge = w * (scaled - scaled.mean(axis=0))
+    p_best = sens.smaa.rank_acceptability[:, 0]
+    rows = {o: i for i, o in enumerate(sens.smaa.options)}
+    unit = "score" if ev.setup.higher_is_better else "Q"
+    out: dict[str, str] = {}
+    m = len(ev.option_ids)
+    for i, o in enumerate(ev.option_ids):
+        ranked = sorted(range(len(crit)), key=lambda j: (-edge[i, j], j))
+        ups = [crit[j] for j in ranked if edge[i, j] > 1e-12][:2]
+        downs = [crit[j] for j in reversed(ranked) if edge[i, j] < -1e-12][:1]
+        p = float(p_best[rows[o]])
+        reasons = [
+            f"Rank {number(float(ev.ranks[i]))} of {m}, {unit} {fmt(float(ev.scores[i]))}, "
+            f"best in {chance(p)} of draws"
+        ]
+        if ups:
+            reasons.append(f"better than the average option on {' and '.join(ups)}")
+        if downs:
+            reasons.append(f"furthest below it on {downs[0]}")
+        out[o] = "; ".join(reasons) + "."
+    return out
+
+
 def _tau_cell(tau: float) -> View:
     if math.isnan(tau):
         return {"value": "n/a", "bg": "", "fg": ""}
@@ -324,7 +374,8 @@ def _top(scores: Mapping[str, float], higher: bool) -> str:
 def robustness(sens: Sensitivity, lib: Library) -> View:
     """Stability intervals, tornado, rank acceptability, central weights, what-ifs."""
     ev = sens.evaluation
-    titles = {o.id: o.title for o in lib.options}
+    full = {o.id: o.title for o in lib.options}
+    titles = {o.id: short_label(o.id, o.title) for o in lib.options}
     names = {c.id: c.name for c in lib.all_criteria}
     ids = ev.option_ids
     winner = ids[int(ev.order[0])]
@@ -378,8 +429,8 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
         p = float(smaa.p_best[i])
         smaa_rows.append(
             {
-                "title": short_label(ids[i], titles[ids[i]]),
-                "full": titles[ids[i]],
+                "title": titles[ids[i]],
+                "full": full[ids[i]],
                 "acceptability": [_share_cell(float(x)) for x in smaa.rank_acceptability[i]],
                 "top_k": _share_cell(float(smaa.rank_acceptability[i, :top_k].sum())),
                 "p_best": percent(p, 1),

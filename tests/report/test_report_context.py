@@ -13,7 +13,12 @@ from helpers import MINI
 from evaluator.evaluation import as_library, compare, evaluate
 from evaluator.model import Library
 from evaluator.report.context import Results, build_context
-from evaluator.report.evidence_view import likelihood_view, scale_text, source_risk
+from evaluator.report.evidence_view import (
+    judgement_text,
+    likelihood_view,
+    scale_text,
+    source_risk,
+)
 from evaluator.report.sliders import slider_data
 from evaluator.report.summary import icd_term, percent
 from evaluator.scoring import normalize
@@ -141,16 +146,24 @@ def test_comparison_grid_marks_this_report(context: dict[str, Any]) -> None:
     assert comp["agreement"][0]["value"] == "1.00"
 
 
-def test_matrix_cells_open_their_items(context: dict[str, Any]) -> None:
+def test_matrix_cells_link_to_their_items_in_the_cards(context: dict[str, Any]) -> None:
+    """A cell links to the first item behind it in the option's card (quotes shown there)."""
     rows = {r["id"]: r for r in context["matrix"]["rows"]}
     ids = [c["id"] for c in context["matrix"]["criteria"]]
     wetland = dict(zip(ids, rows["wetland"]["cells"], strict=True))
+    card = next(c for c in context["cards"] if c["id"] == "wetland")
     assert wetland["safety"]["kind"] == "benefit"
-    assert wetland["safety"]["entries"][0]["quotes"][0]["quote"].startswith("Restoring the old")
+    assert wetland["safety"]["target"] == f"item-wetland-{card['benefits'][0]['id']}"
+    assert card["benefits"][0]["assessments"][0]["quote"].startswith("Restoring the old")
+    assert wetland["safety"]["count"] == 1
     assert wetland["cost-burden"]["kind"] == "risk"
-    assert len(wetland["cost-burden"]["entries"][0]["assessments"]) == 2
+    assert wetland["cost-burden"]["target"] == f"item-wetland-{card['risks'][0]['id']}"
+    assert len(card["risks"][0]["assessments"]) == 2
     assert wetland["feasibility"]["kind"] == "precondition"
-    assert wetland["ecology-harm"]["entries"] == []
+    assert wetland["feasibility"]["what"] == card["preconditions"][0]["text"]
+    assert wetland["ecology-harm"]["target"] == ""
+    assert wetland["ecology-harm"]["count"] == 0
+    assert "quote" not in str(wetland)  # no quote is repeated in the matrix
 
 
 def test_source_risk_uses_only_that_sources_assessments(library: Library) -> None:
@@ -183,8 +196,35 @@ def test_option_cards_in_rank_order_with_judgements(context: dict[str, Any]) -> 
     assert [c["id"] for c in cards] == ["wetland", "relocation", "levee"]
     levee = cards[2]
     assert levee["file"] == "levee.yaml"  # never the path the library was loaded from
-    assert levee["risks"][0]["rationale"].startswith("Analyst's judgement")
+    # the written "Analyst's judgement;" prefix goes: the page marks the item once instead
+    assert levee["risks"][0]["rationale"] == "The text ranks it the costliest."
+    assert levee["risks"][0]["badge"] is True
     assert levee["risks"][0]["assessments"][0]["likelihood"]["term"] == "almost certain"
+    assert levee["why"].startswith("Rank 3 of 3, score 0.400, best in ")
+    for card in cards:
+        items = [*card["benefits"], *card["risks"], *card["preconditions"]]
+        for item in items:
+            badges = [item.get("badge", False)] + [a["badge"] for a in item["assessments"]]
+            judged = [item.get("rationale")] + [a["rationale"] for a in item["assessments"]]
+            assert sum(badges) == (1 if any(judged) else 0), item["id"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Analyst's judgement: article 001 calls it limited.", "Article 001 calls it limited."),
+        (
+            "Analyst's judgement; the text ranks it the costliest.",
+            "The text ranks it the costliest.",
+        ),
+        ("Analyst\u2019s judgement \u2014 partly.", "Partly."),
+        ("Analyst's judgement from the precedent.", "Analyst's judgement from the precedent."),
+        ("Plain reasoning.", "Plain reasoning."),
+        ("", ""),
+    ],
+)
+def test_judgement_text_drops_a_written_label(text: str, shown: str) -> None:
+    assert judgement_text(text) == shown
 
 
 def test_robustness_view(context: dict[str, Any]) -> None:
