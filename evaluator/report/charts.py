@@ -7,9 +7,10 @@ x runs over the chart's value domain mapped onto 0..100, so bars stretch with th
 no text is ever scaled. Coordinates are printed with fixed decimals, so the same numbers give
 the same bytes. All text passes through ``markupsafe`` escaping.
 
-Colours: the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), extended by
-Paul Tol's muted scheme for more than eight series; both are distinguishable with the common
-colour-vision deficiencies. Sequential scales vary lightness of one hue.
+Colours: one categorical palette, Okabe-Ito's eight (Okabe & Ito 2008, "Color Universal
+Design"), distinguishable with the common colour-vision deficiencies and always paired with
+a label; sequential scales vary the lightness of one hue, and text on a shaded cell is black
+or white, whichever contrasts more (WCAG 2 contrast, always >= 4.5:1).
 """
 
 from __future__ import annotations
@@ -28,13 +29,10 @@ PALETTE: tuple[str, ...] = (
     "#D55E00",
     "#CC79A7",
     "#000000",
-    "#882255",
-    "#999933",
-    "#44AA99",
-    "#AA4499",
-    "#DDDDDD",
 )
-"""Okabe-Ito (eight colours) then Paul Tol's muted extras."""
+"""Okabe-Ito: the report's one categorical palette, eight colours, every use labelled.
+More than eight series share colours only where a legend in segment order tells them apart
+(:func:`colour_keys` groups criteria first)."""
 
 LOWER = "#E69F00"  # weight lowered (tornado)
 RAISED = "#0072B2"  # weight raised (tornado)
@@ -66,6 +64,34 @@ class BarRow:
 def series_colour(index: int) -> str:
     """The colour of series ``index`` (cycling past the palette's end)."""
     return PALETTE[index % len(PALETTE)]
+
+
+def colour_keys(
+    names: Sequence[str], groups: Sequence[str]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """A colour per series and the legend, within the eight-colour palette.
+
+    Up to eight series: one colour each. More: one colour per group (series without a group
+    form their own), when that makes at most eight, the legend naming each group's members;
+    else the colours cycle and the legend lists the series in order.
+    """
+    if len(names) <= len(PALETTE):
+        return [series_colour(j) for j in range(len(names))], [
+            (n, series_colour(j)) for j, n in enumerate(names)
+        ]
+    keys = [g or n for n, g in zip(names, groups, strict=True)]
+    distinct = list(dict.fromkeys(keys))
+    if len(distinct) <= len(PALETTE):
+        colours = [series_colour(distinct.index(k)) for k in keys]
+        legend_items = []
+        for k in distinct:
+            members = [n for n, key in zip(names, keys, strict=True) if key == k]
+            label = k if members == [k] else f"{k}: {', '.join(members)}"
+            legend_items.append((label, series_colour(distinct.index(k))))
+        return colours, legend_items
+    return [series_colour(j) for j in range(len(names))], [
+        (n, series_colour(j)) for j, n in enumerate(names)
+    ]
 
 
 def fmt(value: float, digits: int = 3) -> str:
@@ -134,7 +160,7 @@ def _x(value: float, low: float, high: float) -> float:
 def _rect(x0: float, x1: float, colour: str, title: str, *, y: str = "1", h: str = "8") -> Markup:
     left, right = min(x0, x1), max(x0, x1)
     return Markup(
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>'
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" class="seg"><title>{}</title></rect>'
     ).format(fmt(left), y, fmt(right - left), h, colour, title)
 
 

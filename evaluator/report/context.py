@@ -180,6 +180,7 @@ def ranking(ev: Evaluation, lib: Library) -> View:
     ]
     setup = ev.setup
     contrib = ev.contributions
+    colours, keys = charts.colour_keys(names, [c.group or "" for c in lib.all_criteria])
     if contrib is not None:
         log = setup.method == "weighted-product"
         what = "w\u2c7c ln r\u1d62\u2c7c (log-score)" if log else "w\u2c7c r\u1d62\u2c7c"
@@ -189,7 +190,7 @@ def ranking(ev: Evaluation, lib: Library) -> View:
                 tuple(
                     charts.Segment(
                         float(contrib[i, j]),
-                        charts.series_colour(j),
+                        colours[j],
                         f"{names[j]}: {fmt(float(contrib[i, j]))}",
                     )
                     for j in range(len(names))
@@ -201,8 +202,10 @@ def ranking(ev: Evaluation, lib: Library) -> View:
         chart = charts.bar_chart(
             bar_rows,
             caption=f"Per-criterion contributions {what}, which add up to each option's "
-            + ("log-score" if log else "score"),
-            legend_items=[(n, charts.series_colour(j)) for j, n in enumerate(names)],
+            + ("log-score" if log else "score")
+            + ". Values are scaled so that more is better on every criterion: on a cost "
+            "criterion a long segment means little harm.",
+            legend_items=keys,
         )
         table: View | None = {
             "criteria": names,

@@ -152,10 +152,18 @@
     return w;
   }
 
+  /* Each slider's share of the total beside it, and in its aria-valuetext (the words of
+   * evaluator/report/sliders.py valuetext). */
   function showWeights(w) {
     data.criteria.forEach(function (c, j) {
       var out = document.querySelector('output[data-weight-for="' + c + '"]');
       if (out) out.textContent = fixed(w[j], 3);
+      var input = byCriterion[c];
+      var value = parseFloat(input.value);
+      input.setAttribute(
+        "aria-valuetext",
+        fixed(w[j], 3) + " of the total weight (slider at " + fixed(isFinite(value) ? value : 0, 3) + ")"
+      );
     });
   }
 
