@@ -35,6 +35,8 @@ from .charts import fmt
 CLEAR_WINNER = 0.8
 TIED_MASS = 0.9
 ROBUSTLY_WORST = 0.8
+#: A stability limit closer than this to the current weight is "the slightest change".
+EDGE = 1e-6
 #: Kendall's tau medians closer than this: profile and method "matter about equally".
 TAU_MARGIN = 0.1
 
@@ -407,14 +409,20 @@ def _decides(f: VerdictFacts, clear: str | None, claims: dict[str, Any]) -> list
         claims["closest_move"] = move
         threshold, now = distinct(move.threshold, move.weight)
         way = "rises above" if move.rises else "falls below"
-        approx = "" if f.exact else " (found numerically)"
-        out.append(
-            (
-                label,
-                f"The closest call is the weight on {move.criterion}: if it {way} {threshold}"
-                f"{approx} (now {now}), {t[move.rival]} overtakes {t[f.order[0]]}.",
+        about, how = ("", "") if f.exact else ("about ", "; found numerically")
+        if move.distance < EDGE:
+            claims["on_the_edge"] = True
+            text = (
+                f"The closest call is the weight on {move.criterion}: the slightest "
+                f"{'rise' if move.rises else 'fall'} from its current {fmt(move.weight)} puts "
+                f"{t[move.rival]} ahead of {t[f.order[0]]}."
             )
-        )
+        else:
+            text = (
+                f"The closest call is the weight on {move.criterion}: if it {way} {about}"
+                f"{threshold} (now {now}{how}), {t[move.rival]} overtakes {t[f.order[0]]}."
+            )
+        out.append((label, text))
     elif len(f.order) > 1:
         out.append(
             (

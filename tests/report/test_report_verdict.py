@@ -55,11 +55,13 @@ def smaa(acceptability: list[list[float]], samples: int = 20_000) -> SMAAResult:
     )
 
 
-def mini_results(acceptability: list[list[float]], library: Any = MINI) -> Results:
+def mini_results(
+    acceptability: list[list[float]], library: Any = MINI, method: str = "weighted-sum"
+) -> Results:
     lib = as_library(library)
-    sens = analyse_sensitivity(lib, samples=10, seed=0)
+    sens = analyse_sensitivity(lib, samples=10, seed=0, method=method)
     sens = dataclasses.replace(sens, smaa=smaa(acceptability))
-    lenses = {s.id: evaluate(lib, lens=s.id) for s in lib.sources}
+    lenses = {s.id: evaluate(lib, lens=s.id, method=method) for s in lib.sources}
     return Results(lib, sens, compare(lib), lenses, "9.9.9", GENERATED_AT)
 
 
@@ -93,9 +95,17 @@ def check_common_claims(verdict: dict[str, Any], results: Results) -> None:
     # the point run: winner, its score, the margin over the runner-up
     at = point(verdict, "At these weights")
     first, second = order[0], order[1]
-    assert f"{title(results, first)} ranks first (score {scores[first]:.3f})" in at
-    assert f"{scores[first] - scores[second]:.3f} ahead of {title(results, second)}" in at
-    assert f"({scores[second]:.3f})" in at
+    unit = "score" if ev.setup.higher_is_better else "Q, lower is better,"
+    if ev.ranks[int(ev.order[0])] == ev.ranks[int(ev.order[1])]:
+        assert (
+            f"{title(results, first)} ranks first, tied with {title(results, second)} "
+            f"({unit} {scores[first]:.3f})" in at
+        )
+    else:
+        assert f"{title(results, first)} ranks first ({unit} {scores[first]:.3f})" in at
+        margin = abs(scores[first] - scores[second])
+        assert f"{margin:.3f} ahead of {title(results, second)}" in at
+        assert f"({scores[second]:.3f})" in at
     # the closest weight threshold: the nearest end of a stability interval with a rival
     names = {c.id: c.name for c in results.library.all_criteria}
     ends = []
@@ -104,11 +114,31 @@ def check_common_claims(verdict: dict[str, Any], results: Results) -> None:
             ends.append((s.high - s.weight, s, "rises above", s.high, s.high_rival))
         if s.low_rival is not None and s.low > 0:
             ends.append((s.weight - s.low, s, "falls below", s.low, s.low_rival))
-    _, s, way, threshold, rival = min(ends, key=lambda e: e[0])
     decides = " ".join(p["text"] for p in verdict["points"] if p["label"].startswith("What"))
+    if not ends:
+        assert (
+            decides == "No single weight, moved alone with the others rescaled in proportion, "
+            f"unseats {title(results, first)}."
+        )
+        return check_rest(verdict, results)
+    _, s, way, threshold, rival = min(ends, key=lambda e: e[0])
+    if abs(threshold - s.weight) < 1e-6:
+        # the winner is on the edge: any of the limits at the current weight may be named
+        said = []
+        for distance, s, way, _limit, rival in ends:
+            if distance < 1e-6:
+                change = "rise" if way == "rises above" else "fall"
+                said.append(
+                    f"weight on {names[ev.criterion_ids[s.criterion_index]]}: the slightest "
+                    f"{change} from its current {s.weight:.3f} puts "
+                    f"{title(results, ev.option_ids[rival])} ahead of {title(results, first)}."
+                )
+        assert any(text in decides for text in said), (decides, said)
+        return check_rest(verdict, results)
     crit = names[ev.criterion_ids[s.criterion_index]]
     match = re.search(
-        rf"weight on {re.escape(crit)}: if it {way} ([0-9.]+) \(now ([0-9.]+)\), "
+        rf"weight on {re.escape(crit)}: if it {way} (?:about )?([0-9.]+) "
+        rf"\(now ([0-9.]+)(?:; found numerically)?\), "
         rf"{re.escape(title(results, ev.option_ids[rival]))} overtakes",
         decides,
     )
@@ -117,6 +147,14 @@ def check_common_claims(verdict: dict[str, Any], results: Results) -> None:
     assert shown == pytest.approx(threshold, abs=0.0006)
     assert now == pytest.approx(s.weight, abs=0.0006)
     assert match.group(1) != match.group(2)
+    check_rest(verdict, results)
+
+
+def check_rest(verdict: dict[str, Any], results: Results) -> None:
+    """The claims resting on the comparison, the coverage and the lenses."""
+    ev = results.evaluation
+    order = [ev.option_ids[int(i)] for i in ev.order]
+    first = order[0]
     # profile or method: the medians of Kendall's tau the sentence quotes
     comp = results.comparison
     cols = [c.split(":") for c in comp.columns]
@@ -254,6 +292,25 @@ def test_robustly_worst() -> None:
     at = point(verdict, "At these weights")
     assert "yet it is best in only" not in at  # the wetland is in the tied set
     check_common_claims(verdict, results)
+
+
+@pytest.mark.parametrize("method", ["topsis", "vikor", "promethee-ii", "weighted-product"])
+def test_other_methods(method: str) -> None:
+    """Numerical stability limits (TOPSIS, VIKOR, PROMETHEE) and Q (lower is better)."""
+    results = mini_results([[0.05, 0.3, 0.65], [0.45, 0.4, 0.15], [0.5, 0.3, 0.2]], method=method)
+    verdict, _ = verdict_of(results)
+    exact = all(s.exact for s in results.sensitivity.stability)
+    edge = verdict["claims"].get("on_the_edge", False)
+    assert ("found numerically" in all_text(verdict)) == (not exact and not edge)
+    check_common_claims(verdict, results)
+
+
+def test_numerical_limits_are_said_to_be_approximate() -> None:
+    results = mini_results([[0.05, 0.1, 0.85], [0.1, 0.8, 0.1], [0.85, 0.1, 0.05]])
+    facts = verdict_of(results)[1]
+    text = point(compose_verdict(dataclasses.replace(facts, exact=False)), "What could change it")
+    assert "if it rises above about 0.235 (now 0.200; found numerically)" in text
+    assert "about" not in point(compose_verdict(facts), "What could change it")
 
 
 def test_point_winner_outside_the_tied_set_is_said_so() -> None:
