@@ -7,9 +7,10 @@ x runs over the chart's value domain mapped onto 0..100, so bars stretch with th
 no text is ever scaled. Coordinates are printed with fixed decimals, so the same numbers give
 the same bytes. All text passes through ``markupsafe`` escaping.
 
-Colours: the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), extended by
-Paul Tol's muted scheme for more than eight series; both are distinguishable with the common
-colour-vision deficiencies. Sequential scales vary lightness of one hue.
+Colours: one categorical palette, Okabe-Ito's eight (Okabe & Ito 2008, "Color Universal
+Design"), distinguishable with the common colour-vision deficiencies and always paired with
+a label; sequential scales vary the lightness of one hue, and text on a shaded cell is black
+or white, whichever contrasts more (WCAG 2 contrast, always >= 4.5:1).
 """
 
 from __future__ import annotations
@@ -28,13 +29,10 @@ PALETTE: tuple[str, ...] = (
     "#D55E00",
     "#CC79A7",
     "#000000",
-    "#882255",
-    "#999933",
-    "#44AA99",
-    "#AA4499",
-    "#DDDDDD",
 )
-"""Okabe-Ito (eight colours) then Paul Tol's muted extras."""
+"""Okabe-Ito: the report's one categorical palette, eight colours, every use labelled.
+More than eight series share colours only where a legend in segment order tells them apart
+(:func:`colour_keys` groups criteria first)."""
 
 LOWER = "#E69F00"  # weight lowered (tornado)
 RAISED = "#0072B2"  # weight raised (tornado)
@@ -68,6 +66,34 @@ def series_colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+def colour_keys(
+    names: Sequence[str], groups: Sequence[str]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """A colour per series and the legend, within the eight-colour palette.
+
+    Up to eight series: one colour each. More: one colour per group (series without a group
+    form their own), when that makes at most eight, the legend naming each group's members;
+    else the colours cycle and the legend lists the series in order.
+    """
+    if len(names) <= len(PALETTE):
+        return [series_colour(j) for j in range(len(names))], [
+            (n, series_colour(j)) for j, n in enumerate(names)
+        ]
+    keys = [g or n for n, g in zip(names, groups, strict=True)]
+    distinct = list(dict.fromkeys(keys))
+    if len(distinct) <= len(PALETTE):
+        colours = [series_colour(distinct.index(k)) for k in keys]
+        legend_items = []
+        for k in distinct:
+            members = [n for n, key in zip(names, keys, strict=True) if key == k]
+            label = k if members == [k] else f"{k}: {', '.join(members)}"
+            legend_items.append((label, series_colour(distinct.index(k))))
+        return colours, legend_items
+    return [series_colour(j) for j in range(len(names))], [
+        (n, series_colour(j)) for j, n in enumerate(names)
+    ]
+
+
 def fmt(value: float, digits: int = 3) -> str:
     """Fixed-decimal text, never ``-0.000``."""
     text = f"{value:.{digits}f}"
@@ -80,21 +106,43 @@ def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
     return f"#{r:02X}{g:02X}{bl:02X}"
 
 
-def _text_on(t: float) -> str:
-    return "#FFFFFF" if t > 0.55 else "#111111"
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of ``#RRGGBB``."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two ``#RRGGBB`` colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(background: str) -> str:
+    """Black or white, whichever contrasts more with ``background`` (always >= 4.5:1)."""
+    return (
+        "#FFFFFF"
+        if contrast(background, "#FFFFFF") >= contrast(background, "#000000")
+        else "#000000"
+    )
 
 
 def sequential_colour(value: float, high: float) -> tuple[str, str]:
     """(background, text colour) for ``value`` on a light-to-dark blue scale over [0, high]."""
     t = value / high if high > 0 else 0.0
-    return _mix(_SEQ_LIGHT, _SEQ_DARK, t), _text_on(t)
+    bg = _mix(_SEQ_LIGHT, _SEQ_DARK, t)
+    return bg, text_on(bg)
 
 
 def diverging_colour(value: float) -> tuple[str, str]:
     """(background, text colour) for a correlation in [-1, 1]: orange - grey - blue."""
-    if value < 0:
-        return _mix(_DIV_MID, _DIV_NEG, -value), _text_on(-value)
-    return _mix(_DIV_MID, _DIV_POS, value), _text_on(value)
+    bg = _mix(_DIV_MID, _DIV_NEG, -value) if value < 0 else _mix(_DIV_MID, _DIV_POS, value)
+    return bg, text_on(bg)
 
 
 def rank_colours(count: int) -> tuple[str, ...]:
@@ -112,7 +160,7 @@ def _x(value: float, low: float, high: float) -> float:
 def _rect(x0: float, x1: float, colour: str, title: str, *, y: str = "1", h: str = "8") -> Markup:
     left, right = min(x0, x1), max(x0, x1)
     return Markup(
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>'
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" class="seg"><title>{}</title></rect>'
     ).format(fmt(left), y, fmt(right - left), h, colour, title)
 
 

@@ -17,14 +17,23 @@ import numpy as np
 
 from ..evaluation import Comparison, Evaluation, kendall_tau_b
 from ..model import ICD203_TERMS, Library
-from ..scoring import METHODS, order
+from ..scoring import METHODS, normalize, order
 from ..sensitivity import Sensitivity
 from ..weights import profile_weights
 from . import charts
 from .charts import fmt
 from .evidence_view import matrix_view, number, option_cards, source_view, source_views
 from .sliders import slider_controls, slider_data
-from .summary import icd_term, percent, summary_sentences, what_if_rows
+from .summary import (
+    chance,
+    compose_verdict,
+    contenders,
+    icd_term,
+    percent,
+    short_label,
+    verdict_facts,
+    what_if_rows,
+)
 
 View = dict[str, Any]
 
@@ -52,12 +61,13 @@ def build_context(results: Results) -> View:
     return {
         "title": f"Policy options compared: {lib.name}",
         "manifest": manifest(results),
-        "summary": summary_sentences(lib, results.sensitivity, results.comparison, results.lenses),
+        "verdict": verdict(results),
         "ranking": ranking(ev, lib),
         "comparison": comparison(ev, results.comparison, lib),
         "matrix": matrix_view(ev, lib),
         "sources": source_view(ev, results.lenses, lib),
-        "cards": option_cards(ev, lib),
+        "coverage": coverage(ev, lib),
+        "cards": cards(results),
         "robustness": robustness(results.sensitivity, lib),
         "sliders": {
             "controls": slider_controls(ev, lib),
@@ -68,6 +78,26 @@ def build_context(results: Results) -> View:
         },
         "appendix": appendix(ev, lib),
     }
+
+
+def cards(results: Results) -> list[View]:
+    """The option cards; those of the verdict's options (the clear winner or the tied set,
+    and the winner at the run's weights) open when printed."""
+    lib, sens = results.library, results.sensitivity
+    facts = verdict_facts(lib, sens, results.comparison, results.lenses)
+    _, named = contenders(facts.p_best, facts.order)
+    shown = {*named, results.evaluation.winner}
+    out = option_cards(results.evaluation, lib, why_lines(sens, lib))
+    for card in out:
+        card["print_open"] = card["id"] in shown
+    return out
+
+
+def verdict(results: Results) -> View:
+    """The verdict's headline and points (plain strings; the claims stay in Python)."""
+    facts = verdict_facts(results.library, results.sensitivity, results.comparison, results.lenses)
+    composed = compose_verdict(facts)
+    return {"headline": composed["headline"], "points": composed["points"]}
 
 
 def manifest(results: Results) -> View:
@@ -136,6 +166,7 @@ def _count_quotes(lib: Library) -> int:
 def ranking(ev: Evaluation, lib: Library) -> View:
     """Rank table and the contribution (or score) bars."""
     titles = {o.id: o.title for o in lib.options}
+    short = {o.id: short_label(o.id, o.title) for o in lib.options}
     names = [c.name for c in lib.all_criteria]
     order = [int(i) for i in ev.order]
     rows = [
@@ -149,16 +180,17 @@ def ranking(ev: Evaluation, lib: Library) -> View:
     ]
     setup = ev.setup
     contrib = ev.contributions
+    colours, keys = charts.colour_keys(names, [c.group or "" for c in lib.all_criteria])
     if contrib is not None:
         log = setup.method == "weighted-product"
         what = "w\u2c7c ln r\u1d62\u2c7c (log-score)" if log else "w\u2c7c r\u1d62\u2c7c"
         bar_rows = [
             charts.BarRow(
-                titles[ev.option_ids[i]],
+                short[ev.option_ids[i]],
                 tuple(
                     charts.Segment(
                         float(contrib[i, j]),
-                        charts.series_colour(j),
+                        colours[j],
                         f"{names[j]}: {fmt(float(contrib[i, j]))}",
                     )
                     for j in range(len(names))
@@ -170,14 +202,17 @@ def ranking(ev: Evaluation, lib: Library) -> View:
         chart = charts.bar_chart(
             bar_rows,
             caption=f"Per-criterion contributions {what}, which add up to each option's "
-            + ("log-score" if log else "score"),
-            legend_items=[(n, charts.series_colour(j)) for j, n in enumerate(names)],
+            + ("log-score" if log else "score")
+            + ". Values are scaled so that more is better on every criterion: on a cost "
+            "criterion a long segment means little harm.",
+            legend_items=keys,
         )
         table: View | None = {
             "criteria": names,
             "rows": [
                 {
-                    "title": titles[ev.option_ids[i]],
+                    "title": short[ev.option_ids[i]],
+                    "full": titles[ev.option_ids[i]],
                     "cells": [fmt(float(v)) for v in contrib[i]],
                     "total": fmt(float(contrib[i].sum())),
                 }
@@ -187,7 +222,7 @@ def ranking(ev: Evaluation, lib: Library) -> View:
     else:
         lower = not setup.higher_is_better
         chart = charts.score_bars(
-            [(titles[ev.option_ids[i]], float(ev.scores[i])) for i in order],
+            [(short[ev.option_ids[i]], float(ev.scores[i])) for i in order],
             caption=f"{METHODS[setup.method].name} scores"
             + (" (Q: lower is better)" if lower else " (higher is better)")
             + "; this method does not split into per-criterion contributions",
@@ -229,7 +264,8 @@ def comparison(ev: Evaluation, comp: Comparison, lib: Library) -> View:
     order = [ev.option_ids[int(i)] for i in ev.order]
     rows = [
         {
-            "title": titles[o],
+            "title": short_label(o, titles[o]),
+            "full": titles[o],
             "ranks": [number(float(comp.ranks[comp.option_ids.index(o), j])) for j in grid],
             "firsts": [bool(comp.ranks[comp.option_ids.index(o), j] == 1.0) for j in grid],
         }
@@ -250,6 +286,81 @@ def comparison(ev: Evaluation, comp: Comparison, lib: Library) -> View:
     return {"heads": heads, "groups": groups, "rows": rows, "agreement": agreement, "tau": matrix}
 
 
+COVERAGE_MARKS = {"evidence": "\u2713", "unaffected": "\u2013", "gap": "?"}
+
+
+def coverage(ev: Evaluation, lib: Library) -> View:
+    """Option x criterion coverage (evidence / unaffected / gap) with counts per row, column
+    and in all; options in rank order."""
+    labels = ev.setup.evidence.coverage_labels()
+    titles = {o.id: o.title for o in lib.options}
+    criteria = list(ev.criterion_ids)
+    names = {c.id: c.name for c in lib.all_criteria}
+    kinds = ("evidence", "unaffected", "gap")
+    rows = []
+    columns = {c: dict.fromkeys(kinds, 0) for c in criteria}
+    for i in (int(k) for k in ev.order):
+        o = ev.option_ids[i]
+        counts = dict.fromkeys(kinds, 0)
+        cells = []
+        for c in criteria:
+            label = labels[o][c]
+            counts[label] += 1
+            columns[c][label] += 1
+            cells.append({"label": label, "mark": COVERAGE_MARKS[label]})
+        rows.append(
+            {
+                "id": o,
+                "title": short_label(o, titles[o]),
+                "full": titles[o],
+                "cells": cells,
+                "counts": counts,
+            }
+        )
+    totals = {k: sum(col[k] for col in columns.values()) for k in kinds}
+    return {
+        "criteria": [names[c] for c in criteria],
+        "rows": rows,
+        "column_gaps": [columns[c]["gap"] for c in criteria],
+        "totals": totals,
+        "cells": sum(totals.values()),
+        "gap_policy": ev.setup.run.gaps,
+        "marks": [{"label": k, "mark": COVERAGE_MARKS[k]} for k in kinds],
+    }
+
+
+def why_lines(sens: Sensitivity, lib: Library) -> dict[str, str]:
+    """One line per option on why it ranks where it does: its rank, score and chance of
+    being best, and the criteria where its weighted standing is furthest above and below
+    the average option (min-max scaled values x weights, whatever the method)."""
+    ev = sens.evaluation
+    names = {c.id: c.name for c in lib.all_criteria}
+    crit = [names[c] for c in ev.criterion_ids]
+    scaled = normalize(ev.matrix, ev.setup.evidence.types, "minmax")
+    w = np.asarray(ev.weights, dtype=float)
+    edge = w * (scaled - scaled.mean(axis=0))
+    p_best = sens.smaa.rank_acceptability[:, 0]
+    rows = {o: i for i, o in enumerate(sens.smaa.options)}
+    unit = "score" if ev.setup.higher_is_better else "Q"
+    out: dict[str, str] = {}
+    m = len(ev.option_ids)
+    for i, o in enumerate(ev.option_ids):
+        ranked = sorted(range(len(crit)), key=lambda j: (-edge[i, j], j))
+        ups = [crit[j] for j in ranked if edge[i, j] > 1e-12][:2]
+        downs = [crit[j] for j in reversed(ranked) if edge[i, j] < -1e-12][:1]
+        p = float(p_best[rows[o]])
+        reasons = [
+            f"Rank {number(float(ev.ranks[i]))} of {m}, {unit} {fmt(float(ev.scores[i]))}, "
+            f"best in {chance(p)} of draws"
+        ]
+        if ups:
+            reasons.append(f"better than the average option on {' and '.join(ups)}")
+        if downs:
+            reasons.append(f"furthest below it on {downs[0]}")
+        out[o] = "; ".join(reasons) + "."
+    return out
+
+
 def _tau_cell(tau: float) -> View:
     if math.isnan(tau):
         return {"value": "n/a", "bg": "", "fg": ""}
@@ -266,7 +377,8 @@ def _top(scores: Mapping[str, float], higher: bool) -> str:
 def robustness(sens: Sensitivity, lib: Library) -> View:
     """Stability intervals, tornado, rank acceptability, central weights, what-ifs."""
     ev = sens.evaluation
-    titles = {o.id: o.title for o in lib.options}
+    full = {o.id: o.title for o in lib.options}
+    titles = {o.id: short_label(o.id, o.title) for o in lib.options}
     names = {c.id: c.name for c in lib.all_criteria}
     ids = ev.option_ids
     winner = ids[int(ev.order[0])]
@@ -310,10 +422,7 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
     )
     smaa = sens.smaa
     order = [int(i) for i in ev.order]
-    acceptability = charts.acceptability_chart(
-        [(titles[ids[i]], [float(x) for x in smaa.rank_acceptability[i]]) for i in order],
-        caption="Rank acceptability: share of sampled draws giving each option each rank",
-    )
+    top_k = min(3, len(ids))
     crit_names = [names[c] for c in ev.criterion_ids]
     smaa_rows = []
     for i in order:
@@ -324,7 +433,9 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
         smaa_rows.append(
             {
                 "title": titles[ids[i]],
-                "acceptability": [percent(float(x), 1) for x in smaa.rank_acceptability[i]],
+                "full": full[ids[i]],
+                "acceptability": [_share_cell(float(x)) for x in smaa.rank_acceptability[i]],
+                "top_k": _share_cell(float(smaa.rank_acceptability[i, :top_k].sum())),
                 "p_best": percent(p, 1),
                 "p_best_se": fmt(100 * float(smaa.p_best_se[i]), 1),
                 "p_term": icd_term(p),
@@ -338,13 +449,19 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
         "winner": titles[winner],
         "tornado": tornado,
         "tornado_flips": flips,
-        "acceptability": acceptability,
+        "top_k": top_k,
         "ranks": [str(r + 1) for r in range(len(ids))],
         "smaa_rows": smaa_rows,
         "criteria": crit_names,
         "samples": f"{smaa.samples:,}",
         "what_ifs": what_if_rows(sens.what_ifs, titles, texts),
     }
+
+
+def _share_cell(share: float) -> View:
+    """A share of draws as a shaded table cell (darker = more draws)."""
+    bg, fg = charts.sequential_colour(share, 1.0)
+    return {"value": percent(share, 1), "bg": bg, "fg": fg}
 
 
 def appendix(ev: Evaluation, lib: Library) -> View:

@@ -12,6 +12,7 @@ says "not assessed": silence is not "no risk".
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
@@ -33,7 +34,7 @@ from ..model import (
     scale_bounds,
 )
 from .charts import fmt, sequential_colour
-from .summary import icd_term
+from .summary import icd_term, short_label
 
 View = dict[str, Any]
 
@@ -87,40 +88,74 @@ def _quote(sources: Mapping[str, View], source: str, quote: str) -> View:
     return {"source": sources[source], "quote": quote}
 
 
+_JUDGEMENT_PREFIX = re.compile(
+    r"^\s*analyst(?:'s|\u2019s)? judge?ments?\s*[:;,.\u2013\u2014-]\s*", re.I
+)
+
+
+def judgement_text(text: str | None) -> str:
+    """A rationale without a leading "Analyst's judgement:" (the page marks it once)."""
+    if not text:
+        return ""
+    stripped = _JUDGEMENT_PREFIX.sub("", text, count=1)
+    return stripped[:1].upper() + stripped[1:] if stripped else text
+
+
+def mark_judgements(item: View) -> View:
+    """Badge the item's first analyst judgement only: its own rationale, else the first
+    assessment's; the others are styled as judgements without repeating the label."""
+    item["rationale"] = judgement_text(item.get("rationale"))
+    item["badge"] = bool(item["rationale"])
+    seen = item["badge"]
+    for a in item.get("assessments", []):
+        a["rationale"] = judgement_text(a.get("rationale"))
+        a["badge"] = bool(a["rationale"]) and not seen
+        seen = seen or a["badge"]
+    return item
+
+
 def benefit_view(b: Benefit, sources: Mapping[str, View], criteria: Mapping[str, str]) -> View:
     """A benefit with its quotes."""
-    return {
-        "id": b.id,
-        "text": b.text,
-        "criterion": criteria[b.criterion],
-        "magnitude": scale_text(b.magnitude),
-        "rationale": b.rationale or "",
-        "quotes": [
-            {**_quote(sources, a.source, a.quote), "likelihood": likelihood_view(a.likelihood)}
-            for a in b.assessments
-        ],
-    }
+    return mark_judgements(
+        {
+            "id": b.id,
+            "text": b.text,
+            "criterion": criteria[b.criterion],
+            "magnitude": scale_text(b.magnitude),
+            "rationale": b.rationale or "",
+            "assessments": [
+                {
+                    **_quote(sources, a.source, a.quote),
+                    "likelihood": likelihood_view(a.likelihood),
+                    "rationale": a.rationale or "",
+                }
+                for a in b.assessments
+            ],
+        }
+    )
 
 
 def risk_view(r: Risk, sources: Mapping[str, View], criteria: Mapping[str, str]) -> View:
     """A risk with each source's likelihood, mitigability and quote."""
-    return {
-        "id": r.id,
-        "text": r.text,
-        "criterion": criteria[r.criterion],
-        "impact": scale_text(r.impact),
-        "rationale": r.rationale or "",
-        "assessments": [
-            {
-                **_quote(sources, a.source, a.quote),
-                "likelihood": likelihood_view(a.likelihood),
-                "mitigable": a.mitigable,
-                "factor": fmt(MITIGATION_FACTOR[a.mitigable], 2),
-                "rationale": a.rationale or "",
-            }
-            for a in r.assessments
-        ],
-    }
+    return mark_judgements(
+        {
+            "id": r.id,
+            "text": r.text,
+            "criterion": criteria[r.criterion],
+            "impact": scale_text(r.impact),
+            "rationale": r.rationale or "",
+            "assessments": [
+                {
+                    **_quote(sources, a.source, a.quote),
+                    "likelihood": likelihood_view(a.likelihood),
+                    "mitigable": a.mitigable,
+                    "factor": fmt(MITIGATION_FACTOR[a.mitigable], 2),
+                    "rationale": a.rationale or "",
+                }
+                for a in r.assessments
+            ],
+        }
+    )
 
 
 def pooled_likelihood(p: Precondition) -> float:
@@ -132,20 +167,23 @@ def pooled_likelihood(p: Precondition) -> float:
 def precondition_view(p: Precondition, sources: Mapping[str, View]) -> View:
     """A precondition with each source's likelihood and quote."""
     pooled = pooled_likelihood(p)
-    return {
-        "id": p.id,
-        "text": p.text,
-        "pooled": fmt(pooled, 2),
-        "pooled_term": icd_term(pooled),
-        "assessments": [
-            {
-                **_quote(sources, a.source, a.quote),
-                "likelihood": likelihood_view(a.likelihood),
-                "rationale": a.rationale or "",
-            }
-            for a in p.assessments
-        ],
-    }
+    return mark_judgements(
+        {
+            "id": p.id,
+            "text": p.text,
+            "pooled": fmt(pooled, 2),
+            "pooled_term": icd_term(pooled),
+            "rationale": "",
+            "assessments": [
+                {
+                    **_quote(sources, a.source, a.quote),
+                    "likelihood": likelihood_view(a.likelihood),
+                    "rationale": a.rationale or "",
+                }
+                for a in p.assessments
+            ],
+        }
+    )
 
 
 def _cell_items(
@@ -161,7 +199,8 @@ def _cell_items(
 
 
 def matrix_view(ev: Evaluation, library: Library) -> View:
-    """The unweighted performance matrix, options in rank order; each cell with its items."""
+    """The unweighted performance matrix, options in rank order; each cell links to the first
+    item behind it in the option's card (the quotes are shown there, once)."""
     sources = source_views(library)
     names = {c.id: c.name for c in library.all_criteria}
     criteria = library.all_criteria
@@ -172,8 +211,23 @@ def matrix_view(ev: Evaluation, library: Library) -> View:
         cells = []
         for j, c in enumerate(criteria):
             kind, items = _cell_items(option, c.id, sources, names)
-            cells.append({"value": fmt(float(ev.matrix[i, j]), 2), "kind": kind, "entries": items})
-        rows.append({"id": option.id, "title": option.title, "cells": cells})
+            cells.append(
+                {
+                    "value": fmt(float(ev.matrix[i, j]), 2),
+                    "kind": kind,
+                    "target": f"item-{option.id}-{items[0]['id']}" if items else "",
+                    "what": "; ".join(str(item["text"]) for item in items),
+                    "count": len(items),
+                }
+            )
+        rows.append(
+            {
+                "id": option.id,
+                "title": short_label(option.id, option.title),
+                "full": option.title,
+                "cells": cells,
+            }
+        )
     header = [
         {"id": c.id, "name": c.name, "direction": c.direction, "group": c.group or ""}
         for c in criteria
@@ -181,8 +235,10 @@ def matrix_view(ev: Evaluation, library: Library) -> View:
     return {"criteria": header, "rows": rows, "expected": ev.setup.feasibility == "expected"}
 
 
-def option_cards(ev: Evaluation, library: Library) -> list[View]:
-    """One card per option, in rank order."""
+def option_cards(
+    ev: Evaluation, library: Library, why: Mapping[str, str] | None = None
+) -> list[View]:
+    """One card per option, in rank order, each headed by ``why[option]``."""
     sources = source_views(library)
     names = {c.id: c.name for c in library.all_criteria}
     options = {o.id: o for o in library.options}
@@ -194,6 +250,7 @@ def option_cards(ev: Evaluation, library: Library) -> list[View]:
             {
                 "id": o.id,
                 "title": o.title,
+                "why": (why or {}).get(o.id, ""),
                 "summary": o.summary,
                 "theatre": o.theatre,
                 "tags": list(o.tags),
@@ -253,7 +310,8 @@ def source_view(ev: Evaluation, lenses: Mapping[str, Evaluation], library: Libra
         heat_rows.append(
             {
                 "id": o,
-                "title": options[o].title,
+                "title": short_label(o, options[o].title),
+                "full": options[o].title,
                 "cells": row,
                 "pooled": cell(pooled[o], f"{n_risks} risks"),
             }
@@ -269,7 +327,8 @@ def source_view(ev: Evaluation, lenses: Mapping[str, Evaluation], library: Libra
         lens_rows.append(
             {
                 "id": o,
-                "title": options[o].title,
+                "title": short_label(o, options[o].title),
+                "full": options[o].title,
                 "pooled": number(float(ev.ranks[i])),
                 "ranks": ranks,
             }
@@ -293,7 +352,7 @@ def _not_assessed(lens: Evaluation) -> int:
 def disagreements(library: Library, sources: Mapping[str, View], limit: int = 12) -> list[View]:
     """Risks and preconditions assessed by two or more sources, widest spread first."""
     found: list[tuple[float, str, View]] = []
-    titles = {o.id: o.title for o in library.options}
+    titles = {o.id: short_label(o.id, o.title) for o in library.options}
     for o in library.options:
         items: Sequence[Risk | Precondition] = [*o.risks, *o.preconditions]
         for item in items:

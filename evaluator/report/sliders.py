@@ -39,10 +39,16 @@ def slider_controls(ev: Evaluation, library: Library) -> list[dict[str, Any]]:
             "direction": c.direction,
             "value": repr(float(w)),
             "shown": fmt(float(w)),
+            "valuetext": valuetext(float(w), float(w)),
             "disabled": expected and c.id == FEASIBILITY_ID,
         }
         for c, w in zip(library.all_criteria, ev.weights, strict=True)
     ]
+
+
+def valuetext(value: float, share: float) -> str:
+    """What a screen reader says for a slider (report.js writes the same words on input)."""
+    return f"{fmt(share)} of the total weight (slider at {fmt(value)})"
 
 
 def prepared_data(ev: Evaluation) -> dict[str, Any]:

@@ -152,10 +152,18 @@
     return w;
   }
 
+  /* Each slider's share of the total beside it, and in its aria-valuetext (the words of
+   * evaluator/report/sliders.py valuetext). */
   function showWeights(w) {
     data.criteria.forEach(function (c, j) {
       var out = document.querySelector('output[data-weight-for="' + c + '"]');
       if (out) out.textContent = fixed(w[j], 3);
+      var input = byCriterion[c];
+      var value = parseFloat(input.value);
+      input.setAttribute(
+        "aria-valuetext",
+        fixed(w[j], 3) + " of the total weight (slider at " + fixed(isFinite(value) ? value : 0, 3) + ")"
+      );
     });
   }
 
@@ -216,16 +224,43 @@
   leader = list.querySelector("li[data-option-id]").getAttribute("data-option-id");
   checkEmbeddedRanking();
 
-  /* Print every collapsed detail, then restore. */
-  var closed = [];
+  /* Print: the cards of the verdict's options open (data-print-open), every other detail
+   * stays as it is; restored afterwards. */
+  var opened = [];
   window.addEventListener("beforeprint", function () {
-    closed = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) {
-      return !d.open;
-    });
-    closed.forEach(function (d) { d.open = true; });
+    opened = Array.prototype.filter.call(
+      document.querySelectorAll("details[data-print-open]"),
+      function (d) { return !d.open; }
+    );
+    opened.forEach(function (d) { d.open = true; });
   });
   window.addEventListener("afterprint", function () {
-    closed.forEach(function (d) { d.open = false; });
-    closed = [];
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
   });
+})();
+
+/* A link into a closed card (a performance value, a coverage row) opens the details around
+ * its target, then scrolls to it. */
+(function () {
+  "use strict";
+
+  function reveal() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id ? document.getElementById(id) : null;
+    if (!target) return;
+    var node = target;
+    var changed = false;
+    while (node) {
+      if (node.tagName === "DETAILS" && !node.open) {
+        node.open = true;
+        changed = true;
+      }
+      node = node.parentElement;
+    }
+    if (changed) target.scrollIntoView();
+  }
+
+  window.addEventListener("hashchange", reveal);
+  reveal();
 })();
