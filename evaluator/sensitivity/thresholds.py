@@ -1,0 +1,250 @@
+"""The batched search behind linchpins: where does moving one input change the outcome?
+
+A *knob* is one continuous input of a compiled library: an evidence parameter (a likelihood,
+a magnitude or an impact) or one gap cell of the performance matrix. :class:`Searcher`
+scores many (knob, value) candidates in one call: the other parameters stay at their point
+values, ``Evidence.evaluate`` turns the parameter columns into k x m x n matrices (a gap
+cell is then overwritten), and the run's batched kernel scores the stack. The *outcome* of
+a candidate is the winner (rank 1 under the run's tie policy: a tie group, then option id)
+or, with a target, the target's average rank.
+
+The search (:meth:`Searcher.thresholds`) runs per direction: a grid of ``grid`` points from
+the current value to the end of the knob's domain, all knobs in one batched call; the
+first grid point whose outcome differs brackets the nearest change; each round then scores
+``refine`` evenly spaced points inside every open bracket (again one call for all knobs)
+and keeps the part before the first change, until the bracket is narrower than ``tol``.
+So a change is found to ``tol`` in the parameter for every method. A window narrower than
+the grid spacing in which the outcome changes and changes back can be missed; the grid is
+fine (128 points) because the outcome is piecewise constant with few pieces.
+
+Pruning (:meth:`Searcher.prunable`). For the additive models (weighted sum, weighted
+product) under ``minmax``, ``offset-minmax`` or no normalization, a knob that moves the
+cells of one option only, keeps each of those cells inside the range the other options
+span in its column (so no other option's normalized value moves), and belongs to an option
+that cannot reach the top, cannot change the winner: the other options' scores do not move
+and the option cannot overtake them. "Cannot reach the top" is tested once per option, with
+every such knob of that option at its end most favourable to it (the option's margin over
+each rival is monotone in each of its own oriented cells under these models). Knobs shared
+by several options, gaps, other methods (whose scores couple options: TOPSIS's vector norm,
+PROMETHEE's pairwise flows, VIKOR's S and R ranges) and target questions are never pruned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ..evaluation import Setup
+from ..evidence import Evidence
+from ..scoring.ranking import id_keys, tie_groups
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+
+GRID = 128
+REFINE = 15
+TOL = 1e-9
+CHUNK = 4096  # candidates per evaluate call: bounds memory to CHUNK x (parameters + m x n)
+PRUNABLE_NORMALIZATIONS = ("minmax", "offset-minmax", "none")
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One continuous input: evidence parameter ``param`` or gap ``cell``, within ``domain``."""
+
+    value: float
+    domain: tuple[float, float]
+    param: int = -1
+    cell: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """The nearest value of knob ``knob`` in ``direction`` that changes the outcome."""
+
+    knob: int
+    direction: str  # "up" or "down"
+    threshold: float
+    winner: int
+    rank: float
+
+
+class Searcher:
+    """Scores (knob, value) candidates in batches against one prepared run."""
+
+    def __init__(
+        self, setup: Setup, evidence: Evidence, base: FloatArray, target: int | None
+    ) -> None:
+        self.setup = setup
+        self.evidence = evidence
+        self.base = base
+        self.target = target
+        self.keys = id_keys(evidence.option_ids)
+        self.matrix = evidence.evaluate(base[:, None], point=True)[0].copy()
+        winner, rank = self.outcomes(setup.score_stack(self.matrix[None], setup.weights))
+        self.winner, self.rank = int(winner[0]), float(rank[0])
+
+    def outcomes(self, scores: FloatArray) -> tuple[IntArray, FloatArray]:
+        """Winner index and the target's average rank (NaN without one) per row of scores."""
+        m = scores.shape[1]
+        groups = tie_groups(scores, higher_is_better=self.setup.higher_is_better)
+        winner: IntArray = np.argmin(groups * m + self.keys, axis=1).astype(np.intp)
+        if self.target is None:
+            return winner, np.full(len(scores), np.nan)
+        mine = groups[:, self.target][:, None]
+        better = np.sum(groups < mine, axis=1)
+        same = np.sum(groups == mine, axis=1)
+        return winner, 1.0 + better + (same - 1) / 2.0
+
+    def changed(self, winner: IntArray, rank: FloatArray) -> BoolArray:
+        """Which outcomes differ from the run's."""
+        if self.target is None:
+            out: BoolArray = winner != self.winner
+            return out
+        return np.asarray(rank != self.rank)
+
+    def matrices(self, knobs: list[Knob], which: IntArray, values: FloatArray) -> FloatArray:
+        """k x m x n matrices with knob ``which[i]`` set to ``values[i]``, the rest at base."""
+        k = len(which)
+        params = np.repeat(self.base[:, None], k, axis=1)
+        param = np.array([knobs[q].param for q in which], dtype=np.intp)
+        moved = param >= 0
+        params[param[moved], np.flatnonzero(moved)] = values[moved]
+        mats = self.evidence.evaluate(params, point=True)
+        for i in np.flatnonzero(~moved):
+            cell = knobs[int(which[i])].cell
+            assert cell is not None
+            mats[i, cell[0], cell[1]] = values[i]
+        return mats
+
+    def score(
+        self, knobs: list[Knob], which: IntArray, values: FloatArray
+    ) -> tuple[IntArray, FloatArray]:
+        """Outcomes of the candidates, scored in chunks of :data:`CHUNK`."""
+        winners: list[IntArray] = []
+        ranks: list[FloatArray] = []
+        for start in range(0, len(which), CHUNK):
+            part = slice(start, start + CHUNK)
+            mats = self.matrices(knobs, which[part], values[part])
+            w, r = self.outcomes(self.setup.score_stack(mats, self.setup.weights))
+            winners.append(w)
+            ranks.append(r)
+        if not winners:
+            return np.empty(0, dtype=np.intp), np.empty(0)
+        return np.concatenate(winners), np.concatenate(ranks)
+
+    def thresholds(
+        self, knobs: list[Knob], active: BoolArray, *, grid: int = GRID, refine: int = REFINE
+    ) -> list[Change]:
+        """The nearest change up and down of every active knob (see the module docstring)."""
+        near_l, far_l, knob_l, dir_l = [], [], [], []
+        steps = np.arange(1, grid + 1) / grid
+        for direction in ("up", "down"):
+            rows = [
+                q
+                for q, kn in enumerate(knobs)
+                if active[q] and abs(self._end(kn, direction) - kn.value) > TOL
+            ]
+            if not rows:
+                continue
+            x0 = np.array([knobs[q].value for q in rows])
+            end = np.array([self._end(knobs[q], direction) for q in rows])
+            pts = x0[:, None] + (end - x0)[:, None] * steps[None, :]
+            which = np.repeat(np.asarray(rows, dtype=np.intp), grid)
+            w, r = self.score(knobs, which, pts.ravel())
+            hit = self.changed(w, r).reshape(len(rows), grid)
+            for i in np.flatnonzero(hit.any(axis=1)):
+                first = int(np.argmax(hit[i]))
+                near_l.append(x0[i] if first == 0 else pts[i, first - 1])
+                far_l.append(pts[i, first])
+                knob_l.append(rows[i])
+                dir_l.append(direction)
+        near, far = np.array(near_l, dtype=np.float64), np.array(far_l, dtype=np.float64)
+        which = np.asarray(knob_l, dtype=np.intp)
+        inner = np.arange(1, refine + 1) / (refine + 1)
+        while which.size and np.max(np.abs(far - near)) > TOL:
+            pts = near[:, None] + (far - near)[:, None] * inner[None, :]
+            w, r = self.score(knobs, np.repeat(which, refine), pts.ravel())
+            hit = self.changed(w, r).reshape(len(which), refine)
+            for a in range(len(which)):
+                if hit[a].any():
+                    first = int(np.argmax(hit[a]))
+                    far[a] = pts[a, first]
+                    near[a] = near[a] if first == 0 else pts[a, first - 1]
+                else:
+                    near[a] = pts[a, -1]
+        w, r = self.score(knobs, which, far)
+        return [
+            Change(int(which[i]), dir_l[i], float(far[i]), int(w[i]), float(r[i]))
+            for i in range(len(which))
+        ]
+
+    @staticmethod
+    def _end(knob: Knob, direction: str) -> float:
+        return knob.domain[1] if direction == "up" else knob.domain[0]
+
+    def prunable(self, knobs: list[Knob]) -> BoolArray:
+        """Knobs that cannot change the winner (module docstring); all False if unsure."""
+        out = np.zeros(len(knobs), dtype=np.bool_)
+        setup = self.setup
+        if (
+            self.target is not None
+            or setup.method not in ("weighted-sum", "weighted-product")
+            or setup.normalization not in PRUNABLE_NORMALIZATIONS
+        ):
+            return out
+        m = self.matrix.shape[0]
+        owner = np.full(len(knobs), -1, dtype=np.intp)
+        inside = np.zeros(len(knobs), dtype=np.bool_)
+        favourable = np.zeros(len(knobs))
+        candidates = [q for q, kn in enumerate(knobs) if kn.param >= 0]
+        for start in range(0, len(candidates), CHUNK // 2):
+            rows = np.asarray(candidates[start : start + CHUNK // 2], dtype=np.intp)
+            ends = np.array([[knobs[q].domain[0], knobs[q].domain[1]] for q in rows])
+            mats = self.matrices(knobs, np.repeat(rows, 2), ends.ravel())
+            scores = setup.score_stack(mats, setup.weights)
+            if not setup.higher_is_better:
+                scores = -scores
+            moved = (mats != self.matrix[None]).reshape(len(rows), 2, m, -1)
+            for i, q in enumerate(rows):
+                touched = np.flatnonzero(moved[i].any(axis=(0, 2)))
+                if touched.size != 1:
+                    continue
+                t = int(touched[0])
+                owner[q] = t
+                inside[q] = self._inside(mats[2 * i : 2 * i + 2], t, moved[i, :, t].any(axis=0))
+                better = scores[2 * i + 1, t] > scores[2 * i, t]
+                favourable[q] = ends[i, 1] if better else ends[i, 0]
+        contender = self._contenders(knobs, owner, favourable)
+        for q in range(len(knobs)):
+            out[q] = owner[q] >= 0 and inside[q] and not contender[owner[q]]
+        return out
+
+    def _inside(self, mats: FloatArray, t: int, columns: BoolArray) -> bool:
+        """Option ``t``'s moved cells stay within the other options' range in each column."""
+        if self.setup.normalization == "none":
+            return True
+        others = np.delete(self.matrix, t, axis=0)
+        if not others.size:
+            return False
+        for j in np.flatnonzero(columns):
+            low, high = others[:, j].min(), others[:, j].max()
+            if mats[:, t, j].min() < low or mats[:, t, j].max() > high:
+                return False
+        return True
+
+    def _contenders(self, knobs: list[Knob], owner: IntArray, favourable: FloatArray) -> BoolArray:
+        """Options that win with all their own single-option knobs at their favourable ends."""
+        m = self.matrix.shape[0]
+        params = np.repeat(self.base[:, None], m, axis=1)
+        for q, kn in enumerate(knobs):
+            if owner[q] >= 0:
+                params[kn.param, owner[q]] = favourable[q]
+        mats = self.evidence.evaluate(params, point=True)
+        winner, _ = self.outcomes(self.setup.score_stack(mats, self.setup.weights))
+        out: BoolArray = winner == np.arange(m)
+        out[self.winner] = True
+        return out
