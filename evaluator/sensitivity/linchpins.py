@@ -224,7 +224,7 @@ def find_linchpins(
     if target is not None and target not in ids:
         raise OptionError("target", f"unknown option '{target}'; options are: {', '.join(ids)}")
     target_index = None if target is None else ids.index(target)
-    judgements, searched, pruned = _judgements(lib, setup, base, target_index)
+    judgements, searched, pruned = _judgements(lib, setup, base, target_index, prune)
     return Linchpins(
         evaluation=base,
         target=target,
@@ -385,17 +385,19 @@ def _gap_knobs(evidence: Any, matrix: FloatArray) -> tuple[list[Knob], list[_Met
 
 
 def _judgements(
-    library: Library, setup: Setup, base_eval: Evaluation, target: int | None
+    library: Library, setup: Setup, base_eval: Evaluation, target: int | None, prune: bool
 ) -> tuple[list[Judgement], int, int]:
     """Every judgement's nearest change up and down, sorted; and how many were searched."""
     opened = compile_run(open_library(library), setup.run, setup.evidence.option_ids)
     stated, mitigable = _stated(library)
     knobs, metas, base = _parameter_knobs(opened, stated, library)
     searcher = Searcher(setup, opened, base, target)
+    if not np.allclose(searcher.matrix, base_eval.matrix, rtol=1e-12, atol=1e-12):
+        raise RuntimeError("internal error: the opened library does not reproduce the run")
     gap_knobs, gap_metas = _gap_knobs(opened, searcher.matrix)
     knobs += gap_knobs
     metas += gap_metas
-    skip = searcher.prunable(knobs)
+    skip = searcher.prunable(knobs) if prune else np.zeros(len(knobs), dtype=np.bool_)
     changes = searcher.thresholds(knobs, ~skip)
     ids = setup.evidence.option_ids
     words = _Words(base_eval, target)
@@ -512,7 +514,13 @@ def _continuous(
     allows = f"at most {meta.high:.3g}" if change.direction == "up" else f"at least {meta.low:.3g}"
     result = words.consequence(change.winner, change.rank)
     if meta.field == "likelihood":
-        said = f"*{meta.words}*" if meta.words else f"{v:.3g}"
+        said = (
+            f"*{meta.words}*"
+            if meta.words
+            else f"[{meta.low:g}, {meta.high:g}]"
+            if meta.high > meta.low
+            else f"{v:.3g}"
+        )
         term = term_of(t)
         new = f"*{term}* ({t:.2f})" if term else f"{t:.2f}"
         own = (
@@ -625,7 +633,11 @@ def sample_draws(setup: Setup, samples: int, seed: int) -> tuple[FloatArray, lis
         best = oriented.max(axis=1, keepdims=True)
         winners.append(np.argmin(np.where(oriented == best, keys, m), axis=1))
         features.append(np.hstack([weights, params.T]))
-    names = [f"weight[{c}]" for c in ev.criterion_ids] + list(ev.parameters)
+    names = [f"weight[{c}]" for c in ev.criterion_ids]
+    seen: Counter[str] = Counter()
+    for label in ev.parameters:  # a source assessing one item twice: "label #2"
+        seen[label] += 1
+        names.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
     return np.vstack(features), names, np.concatenate(winners)
 
 

@@ -176,7 +176,17 @@ class Searcher:
                     near[a] = near[a] if first == 0 else pts[a, first - 1]
                 else:
                     near[a] = pts[a, -1]
-        w, r = self.score(knobs, which, far)
+        # The outcome just past the threshold (a millionth of the domain on): at the threshold
+        # itself two options may still be tied, and a tie is not yet the new order.
+        low = np.array([knobs[q].domain[0] for q in which], dtype=np.float64)
+        high = np.array([knobs[q].domain[1] for q in which], dtype=np.float64)
+        past = np.clip(far + np.sign(far - near) * 1e-6 * (high - low), low, high)
+        w, r = self.score(knobs, np.concatenate([which, which]), np.concatenate([far, past]))
+        hit = self.changed(w, r)
+        k = len(which)
+        use_past = hit[k:]
+        w = np.where(use_past, w[k:], w[:k])
+        r = np.where(use_past, r[k:], r[:k])
         return [
             Change(int(which[i]), dir_l[i], float(far[i]), int(w[i]), float(r[i]))
             for i in range(len(which))

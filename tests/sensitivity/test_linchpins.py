@@ -1,0 +1,379 @@
+"""find_linchpins and the linchpins verb, checked by brute force on copies of the mini library.
+
+A threshold is checked by editing the judgement in the library (YAML on disk, or the loaded
+model for the many points of an interval scan), re-loading and re-scoring through
+``evaluate``, which never opens a judgement into a range: just past the threshold the
+outcome has changed, just before it and anywhere between the stated value and it, it has not.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from helpers import MINI, SCENARIOS
+from typer.testing import CliRunner
+
+from evaluator import load_library
+from evaluator.cli import app
+from evaluator.errors import OptionError
+from evaluator.evaluation import evaluate, prepare
+from evaluator.model import Library
+from evaluator.sensitivity import find_linchpins
+from evaluator.sensitivity.linchpins import Judgement, open_library, sample_draws
+
+runner = CliRunner()
+LIB = load_library(MINI)
+METHODS = ["weighted-sum", "topsis", "vikor"]
+EPS = 1e-6
+
+
+def option_files(root: Path) -> list[Path]:
+    return sorted((root / "options").glob("*.yaml"))
+
+
+def edit_yaml(root: Path, j: Judgement, value: Any) -> None:
+    """Set judgement ``j`` to ``value`` in the YAML files under ``root``."""
+    for path in option_files(root):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        changed = False
+        for kind in ("benefits", "risks", "preconditions"):
+            for item in doc.get(kind, []):
+                if item["id"] != j.item:
+                    continue
+                if j.field in ("magnitude", "impact"):
+                    item[j.field] = value
+                else:
+                    for a in item["assessments"]:
+                        if a["source"] == j.source:
+                            a[j.field] = value
+                changed = True
+        if changed:
+            path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+
+
+def with_value(library: Library, j: Judgement, value: float) -> Library:
+    """The loaded library with judgement ``j`` set to the point ``value`` (no YAML)."""
+
+    def item(it: Any) -> Any:
+        if it.id != j.item:
+            return it
+        if j.field in ("magnitude", "impact"):
+            return it.model_copy(update={j.field: value})
+        views = [
+            a.model_copy(update={"likelihood": value}) if a.source == j.source else a
+            for a in it.assessments
+        ]
+        return it.model_copy(update={"assessments": views})
+
+    options = [
+        o.model_copy(
+            update={
+                "benefits": [item(b) for b in o.benefits],
+                "risks": [item(r) for r in o.risks],
+                "preconditions": [item(p) for p in o.preconditions],
+            }
+        )
+        for o in library.options
+    ]
+    return library.model_copy(update={"options": options})
+
+
+def outcome(library: Library | Path, method: str, target: str | None) -> Any:
+    result = evaluate(library, method=method)
+    if target is None:
+        return result.winner
+    return float(result.ranks[result.option_ids.index(target)])
+
+
+def clip(j: Judgement, x: float) -> float:
+    low, high = (0.0, 1.0) if j.field == "likelihood" else (1.0, 5.0)
+    return min(high, max(low, x))
+
+
+def check_thresholds(tmp_path: Path, method: str, target: str | None) -> int:
+    found = find_linchpins(LIB, method=method, target=target, samples=200)
+    base = outcome(LIB, method, target)
+    checked = 0
+    for j in found.judgements:
+        if j.field not in ("likelihood", "magnitude", "impact"):
+            continue
+        assert isinstance(j.threshold, float)
+        assert isinstance(j.value, float)
+        sign = 1.0 if j.direction == "up" else -1.0
+        step = EPS * (1.0 if j.field == "likelihood" else 4.0)
+        root = tmp_path / f"{method}-{checked}"
+        import shutil
+
+        shutil.copytree(MINI, root)
+        edit_yaml(root, j, clip(j, j.threshold + sign * step))
+        after = outcome(root, method, target)
+        assert after != base, j.sentence
+        if target is None:
+            assert after == j.new_winner
+        else:
+            assert after == j.new_rank
+        edit_yaml(root, j, clip(j, j.threshold - sign * step))
+        assert outcome(root, method, target) == base, j.sentence
+        # no earlier change between the stated value and the threshold
+        for x in np.linspace(j.value, j.threshold - sign * step, 41):
+            assert outcome(with_value(LIB, j, float(x)), method, target) == base, (j.sentence, x)
+        checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_thresholds_agree_with_brute_force(tmp_path: Path, method: str) -> None:
+    assert check_thresholds(tmp_path, method, None) >= 1
+
+
+def test_target_rank_thresholds_agree_with_brute_force(tmp_path: Path) -> None:
+    assert check_thresholds(tmp_path, "weighted-sum", "levee") >= 3
+
+
+def test_a_judgement_with_no_entry_cannot_change_the_winner_over_its_domain() -> None:
+    """Completeness: judgements the search reports nothing for never flip on a scan."""
+    found = find_linchpins(LIB, samples=200)
+    reported = {(j.item, j.source, j.field, j.direction) for j in found.judgements}
+    base = evaluate(LIB).winner
+    probe = Judgement("levee-protects-town", None, "magnitude", 5.0, 5.0, "down", "", False, 0, "")
+    # levee-protects-town magnitude: 5 stated; scan the whole scale downwards
+    flips = [x for x in np.linspace(1, 5, 81) if evaluate(with_value(LIB, probe, x)).winner != base]
+    assert bool(flips) == (("levee-protects-town", None, "magnitude", "down") in reported)
+
+
+@pytest.mark.parametrize("method", ["weighted-sum", "vikor"])
+def test_mitigability_levels_agree_with_brute_force(tmp_path: Path, method: str) -> None:
+    found = find_linchpins(LIB, method=method, samples=200)
+    base = evaluate(LIB, method=method).winner
+    levels = ["yes", "partly", "no"]
+    risk_views = [
+        (r.id, a.source, a.mitigable) for o in LIB.options for r in o.risks for a in r.assessments
+    ]
+    entries = {
+        (j.item, j.source, j.direction): j for j in found.judgements if j.field == "mitigable"
+    }
+    import shutil
+
+    for n, (item, source, now) in enumerate(risk_views):
+        for direction, step in (("up", 1), ("down", -1)):
+            i = levels.index(now) + step
+            first_flip = None
+            while 0 <= i < len(levels):
+                root = tmp_path / f"{method}-{n}-{direction}-{i}"
+                shutil.copytree(MINI, root)
+                j = Judgement(
+                    item, source, "mitigable", now, levels[i], direction, "", False, 0, ""
+                )
+                edit_yaml(root, j, levels[i])
+                winner = evaluate(root, method=method).winner
+                if winner != base:
+                    first_flip = (levels[i], winner)
+                    break
+                i += step
+            entry = entries.get((item, source, direction))
+            if first_flip is None:
+                assert entry is None
+            else:
+                assert entry is not None
+                assert (entry.threshold, entry.new_winner) == first_flip
+                assert entry.change == 0.5 * abs(levels.index(first_flip[0]) - levels.index(now))
+
+
+def test_opened_library_reproduces_the_point_matrix() -> None:
+    for method in METHODS:
+        setup = prepare(LIB, method=method)
+        opened = prepare(open_library(LIB), method=method)
+        # the opened library's midpoints differ (0.5 for a point likelihood), so compare
+        # through find_linchpins' own check: it raises if the base matrix is not reproduced
+        assert opened.evidence.shape == setup.evidence.shape
+        find_linchpins(LIB, method=method, samples=100)
+
+
+def test_entries_are_sorted_fragile_first_then_by_relative_change() -> None:
+    found = find_linchpins(LIB, samples=200)
+    keys = [(not j.fragile, j.change) for j in found.judgements]
+    assert keys == sorted(keys)
+    for j in found.judgements:
+        if j.field == "likelihood":
+            assert isinstance(j.threshold, float)
+            assert isinstance(j.value, float)
+            assert j.change == pytest.approx(abs(j.threshold - j.value))
+            assert j.within_range == (j.low <= j.threshold <= j.high)  # type: ignore[operator]
+        assert j.fragile == j.within_range
+
+
+def test_a_fragile_likelihood_is_found_when_its_range_allows_the_flip(mini_copy: Path) -> None:
+    """Widen gazette's range on compensation (stated [0.3, 0.5]) to [0.3, 0.6]: the flip to
+    relocation (threshold about 0.55, per the default run) now lies inside the range."""
+    before = find_linchpins(mini_copy, samples=200)
+    flip = next(j for j in before.judgements if j.item == "compensation" and j.direction == "up")
+    assert not flip.fragile
+    edit_yaml(mini_copy, flip, [0.3, 0.6])
+    after = find_linchpins(mini_copy, samples=200)
+    again = next(j for j in after.judgements if j.item == "compensation" and j.direction == "up")
+    assert again.fragile
+    assert again.within_range
+    assert after.judgements[0].fragile
+    assert "within the source's own range" in again.sentence
+
+
+def test_sources_left_out_match_a_library_edited_by_hand(mini_copy: Path) -> None:
+    found = find_linchpins(LIB, samples=200)
+    by_source = {s.source: s.winner_without for s in found.sources}
+    assert set(by_source) == {"gazette", "review"}
+    for source in by_source:
+        root = mini_copy.parent / f"without-{source}"
+        import shutil
+
+        shutil.copytree(MINI, root)
+        for path in option_files(root):
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for kind in ("benefits", "risks", "preconditions"):
+                kept = []
+                for item in doc.get(kind, []):
+                    item["assessments"] = [a for a in item["assessments"] if a["source"] != source]
+                    if item["assessments"]:
+                        kept.append(item)
+                doc[kind] = kept
+            path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        assert by_source[source] == evaluate(root).winner
+
+
+def test_preconditions_forced_name_the_winner_when_met_and_failed() -> None:
+    found = find_linchpins(LIB, samples=200)
+    rows = {w.precondition: w for w in found.preconditions}
+    assert set(rows) == {"compensation", "farmers-sell"}
+    for pre, w in rows.items():
+        assert w.winner_if_met == evaluate(LIB, assume={pre: "met"}).winner
+        assert w.winner_if_failed == evaluate(LIB, assume={pre: "failed"}).winner
+
+
+def test_rules_coverage_and_density_recomputed_from_the_draws() -> None:
+    setup = prepare(LIB)
+    features, names, winners = sample_draws(setup, 1000, 3)
+    found = find_linchpins(LIB, samples=1000, seed=3)
+    assert found.rules
+    ids = setup.evidence.option_ids
+    for rule in found.rules:
+        wins = winners == ids.index(rule.option)
+        inside = np.ones(len(winners), dtype=bool)
+        for c in rule.conditions:
+            column = features[:, names.index(c.parameter)]
+            inside &= column <= c.value if c.op == "<=" else column >= c.value
+        assert rule.coverage == pytest.approx((inside & wins).sum() / wins.sum())
+        assert rule.density == pytest.approx((inside & wins).sum() / inside.sum())
+
+
+def test_draws_winners_match_evaluate_at_the_sampled_inputs() -> None:
+    setup = prepare(LIB)
+    features, _names, winners = sample_draws(setup, 50, 1)
+    criteria = setup.evidence.criterion_ids
+    for row, win in zip(features[:5], winners[:5], strict=True):
+        weights = dict(zip(criteria, row[: len(criteria)], strict=True))
+        params = row[len(criteria) :]
+        mats = setup.evidence.evaluate(params[:, None])
+        scores = setup.score_stack(mats, np.array(list(weights.values())))[0]
+        assert int(np.argmax(scores)) == win
+
+
+def test_same_seed_same_result_and_other_seed_other_draws() -> None:
+    a = find_linchpins(LIB, samples=500, seed=7).to_dict()
+    b = find_linchpins(LIB, samples=500, seed=7).to_dict()
+    assert json.dumps(a) == json.dumps(b)
+    setup = prepare(LIB)
+    assert not np.array_equal(sample_draws(setup, 500, 7)[0], sample_draws(setup, 500, 8)[0])
+
+
+def test_unknown_target_is_an_option_error_naming_the_options() -> None:
+    with pytest.raises(OptionError, match="levee, relocation, wetland"):
+        find_linchpins(LIB, target="dam", samples=100)
+
+
+@pytest.mark.skipif(not (SCENARIOS / "sources.yaml").exists(), reason="scenarios/ not present")
+def test_pruning_changes_no_entry_on_the_shipped_library() -> None:
+    lib = load_library(SCENARIOS)
+    pruned = find_linchpins(lib, samples=100)
+    full = find_linchpins(lib, samples=100, prune=False)
+    assert pruned.pruned > 0
+    assert full.pruned == 0
+    assert [j.to_dict() for j in pruned.judgements] == [j.to_dict() for j in full.judgements]
+
+
+def test_cli_json_is_the_api_document() -> None:
+    result = runner.invoke(
+        app,
+        ["linchpins", str(MINI), "--format", "json", "--samples", "300", "--top", "3"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc == find_linchpins(LIB, samples=300, top=3).to_dict()
+    assert len(doc["judgements"]) == 3
+    for key in ("winner", "judgements", "sources", "preconditions", "rules", "target", "seed"):
+        assert key in doc
+    for j in doc["judgements"]:
+        assert set(j) >= {
+            "item",
+            "source",
+            "field",
+            "value",
+            "threshold",
+            "direction",
+            "new_winner",
+            "within_range",
+            "fragile",
+            "sentence",
+        }
+    assert {"source", "winner_without"} <= set(doc["sources"][0])
+    assert {"precondition", "winner_if_met", "winner_if_failed"} <= set(doc["preconditions"][0])
+    assert {"option", "conditions", "coverage", "density"} <= set(doc["rules"][0])
+
+
+def test_cli_takes_run_options_and_target() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "linchpins",
+            str(MINI),
+            "--format",
+            "json",
+            "--samples",
+            "200",
+            "--method",
+            "topsis",
+            "--target",
+            "levee",
+            "--profile",
+            "thrift",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    api = find_linchpins(LIB, samples=200, method="topsis", target="levee", profile="thrift")
+    assert doc == api.to_dict()
+    assert doc["target"] == "levee"
+    assert doc["method"] == "topsis"
+
+
+def test_cli_unknown_target_exits_1_naming_the_options() -> None:
+    result = runner.invoke(app, ["linchpins", str(MINI), "--target", "dam", "--samples", "100"])
+    assert result.exit_code == 1
+    assert "--target: unknown option 'dam'; options are: levee, relocation, wetland" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "markdown"])
+def test_cli_table_formats_list_judgements_sources_preconditions_and_rules(fmt: str) -> None:
+    result = runner.invoke(
+        app, ["linchpins", str(MINI), "--format", fmt, "--samples", "300"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    for word in ("compensation", "gazette", "farmers-sell", "wetland"):
+        assert word in result.stdout
