@@ -21,10 +21,17 @@ from typer.testing import CliRunner
 from evaluator import load_library
 from evaluator.cli import app
 from evaluator.errors import OptionError
-from evaluator.evaluation import evaluate, prepare
+from evaluator.evaluation import compile_run, evaluate, prepare
 from evaluator.model import Library
+from evaluator.scoring import order
 from evaluator.sensitivity import find_linchpins
-from evaluator.sensitivity.linchpins import Judgement, open_library, sample_draws
+from evaluator.sensitivity.linchpins import (
+    Judgement,
+    _parameter_knobs,
+    _stated,
+    open_library,
+    sample_draws,
+)
 
 runner = CliRunner()
 LIB = load_library(MINI)
@@ -184,14 +191,17 @@ def test_mitigability_levels_agree_with_brute_force(tmp_path: Path, method: str)
                 assert entry.change == 0.5 * abs(levels.index(first_flip[0]) - levels.index(now))
 
 
-def test_opened_library_reproduces_the_point_matrix() -> None:
-    for method in METHODS:
-        setup = prepare(LIB, method=method)
-        opened = prepare(open_library(LIB), method=method)
-        # the opened library's midpoints differ (0.5 for a point likelihood), so compare
-        # through find_linchpins' own check: it raises if the base matrix is not reproduced
-        assert opened.evidence.shape == setup.evidence.shape
-        find_linchpins(LIB, method=method, samples=100)
+@pytest.mark.parametrize("method", METHODS)
+def test_opened_library_at_the_stated_values_reproduces_the_point_matrix(method: str) -> None:
+    setup = prepare(LIB, method=method)
+    opened = compile_run(open_library(LIB), setup.run, setup.evidence.option_ids)
+    stated, _ = _stated(LIB)
+    knobs, metas, base = _parameter_knobs(opened, stated, LIB)
+    # every judgement is now a parameter: 11 likelihoods, 8 magnitudes and impacts
+    assert sorted(m.field for m in metas).count("likelihood") == 11
+    assert len(knobs) == 19
+    matrix = opened.evaluate(base[:, None], point=True)[0]
+    np.testing.assert_allclose(matrix, setup.evidence.point_matrix(), rtol=0, atol=1e-12)
 
 
 def test_entries_are_sorted_fragile_first_then_by_relative_change() -> None:
@@ -295,10 +305,11 @@ def test_unknown_target_is_an_option_error_naming_the_options() -> None:
 
 
 @pytest.mark.skipif(not (SCENARIOS / "sources.yaml").exists(), reason="scenarios/ not present")
-def test_pruning_changes_no_entry_on_the_shipped_library() -> None:
+@pytest.mark.parametrize("method", ["weighted-sum", "weighted-product"])
+def test_pruning_changes_no_entry_on_the_shipped_library(method: str) -> None:
     lib = load_library(SCENARIOS)
-    pruned = find_linchpins(lib, samples=100)
-    full = find_linchpins(lib, samples=100, prune=False)
+    pruned = find_linchpins(lib, samples=100, method=method)
+    full = find_linchpins(lib, samples=100, method=method, prune=False)
     assert pruned.pruned > 0
     assert full.pruned == 0
     assert [j.to_dict() for j in pruned.judgements] == [j.to_dict() for j in full.judgements]
@@ -377,3 +388,38 @@ def test_cli_table_formats_list_judgements_sources_preconditions_and_rules(fmt: 
     assert result.exit_code == 0, result.output
     for word in ("compensation", "gazette", "farmers-sell", "wetland"):
         assert word in result.stdout
+
+
+def test_gap_thresholds_agree_with_a_direct_scan_of_the_cell(mini_copy: Path) -> None:
+    """Drop relocation's 'unaffected: support': the cell becomes a gap, filled with the
+    median of the known values (0 and 4). The reported thresholds are checked by scoring the
+    point matrix with the cell overwritten (ranked by ``evaluator.scoring.order``)."""
+    path = mini_copy / "options" / "relocation.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["unaffected"] = [u for u in doc["unaffected"] if u["criterion"] != "support"]
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    setup = prepare(mini_copy)
+    ids = setup.evidence.option_ids
+    row, col = ids.index("relocation"), setup.evidence.criterion_ids.index("support")
+
+    def winner_with(value: float) -> str:
+        matrix = setup.evidence.point_matrix()
+        matrix[row, col] = value
+        scores = setup.score_stack(matrix, setup.weights)
+        return ids[int(order(scores, ids, higher_is_better=setup.higher_is_better)[0])]
+
+    base = winner_with(setup.evidence.point_matrix()[row, col])
+    found = find_linchpins(mini_copy, samples=200)
+    gaps = [j for j in found.judgements if j.field == "gap"]
+    assert gaps
+    for j in gaps:
+        assert (j.item, j.criterion) == ("relocation", "support")
+        assert isinstance(j.threshold, float)
+        assert isinstance(j.value, float)
+        assert j.value == pytest.approx(2.0)
+        sign = 1.0 if j.direction == "up" else -1.0
+        assert winner_with(j.threshold + sign * 1e-6) == j.new_winner != base
+        for x in np.linspace(j.value, j.threshold - sign * 1e-6, 101):
+            assert winner_with(float(x)) == base
+        assert j.within_range == (0.0 <= j.threshold <= 4.0)
+        assert j.change == pytest.approx(abs(j.threshold - j.value) / 4.0)
