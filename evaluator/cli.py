@@ -615,6 +615,7 @@ def linchpins_command(
     """Which single judgement, source or assumption the conclusion rests on."""
     from .output import emit, to_json
     from .sensitivity import find_linchpins
+    from .terminal import printable
 
     check_format(fmt)
     doc = find_linchpins(lib, run, target=target, top=top, samples=samples, seed=seed).to_dict()
@@ -623,12 +624,15 @@ def linchpins_command(
         print(to_json(doc))
         return
     sep = "" if fmt == "table" else "\n"
-    asked = f"{doc['target']}'s rank ({doc['target_rank']})" if doc["target"] else "the winner"
+    asked = f"{doc['target']}'s rank ({doc['target_rank']:g})" if doc["target"] else "the winner"
+    judgements = doc["judgements"]
     emit(
         fmt,
-        ["item", "source", "field", "value", "threshold", "dir", "new winner", "fragile"],
+        ["#", "item", "source", "field", "value", "threshold", "dir", "new winner", "fragile"]
+        + (["sentence"] if fmt == "csv" else []),
         [
             [
+                n + 1,
                 j["item"] + (f" x {j['criterion']}" if j["criterion"] else ""),
                 j["source"],
                 j["field"],
@@ -638,11 +642,16 @@ def linchpins_command(
                 j["new_winner"],
                 "FRAGILE" if j["fragile"] else "",
             ]
-            for j in doc["judgements"]
+            + ([j["sentence"]] if fmt == "csv" else [])
+            for n, j in enumerate(judgements)
         ],
-        title=f"Judgements that change {asked} (winner {doc['winner']}), smallest change first",
-        caption="\n".join(j["sentence"] for j in doc["judgements"]) or None,
+        title=f"Judgements that change {asked} (winner {doc['winner']}), fragile first, "
+        "then the smallest change",
     )
+    if fmt != "csv":
+        print(sep, end="")
+        for n, j in enumerate(judgements):
+            print(printable(f"{n + 1}. {'FRAGILE: ' if j['fragile'] else ''}{j['sentence']}"))
     print(sep, end="")
     emit(
         fmt,

@@ -510,7 +510,8 @@ def _continuous(
     t, v = change.threshold, knob.value
     tol = 1e-12
     within = meta.low - tol <= t <= meta.high + tol
-    more = "or higher" if change.direction == "up" else "or lower"
+    at_end = abs(t - (knob.domain[1] if change.direction == "up" else knob.domain[0])) <= 1e-9
+    more = "" if at_end else " or higher" if change.direction == "up" else " or lower"
     allows = f"at most {meta.high:.3g}" if change.direction == "up" else f"at least {meta.low:.3g}"
     result = words.consequence(change.winner, change.rank)
     if meta.field == "likelihood":
@@ -519,7 +520,7 @@ def _continuous(
             if meta.words
             else f"[{meta.low:g}, {meta.high:g}]"
             if meta.high > meta.low
-            else f"{v:.3g}"
+            else f"likelihood {v:.3g}"
         )
         term = term_of(t)
         new = f"*{term}* ({t:.2f})" if term else f"{t:.2f}"
@@ -530,12 +531,16 @@ def _continuous(
             if meta.high > meta.low
             else f"the source states {v:.3g} exactly"
         )
-        sentence = f"If {meta.source}'s {said} on `{meta.item}` were {new} {more}, {result}; {own}."
+        sentence = f"If {meta.source}'s {said} on `{meta.item}` were {new}{more}, {result}; {own}."
     elif meta.field == "gap":
+        span = (
+            f"the known values span {meta.low:.3g} to {meta.high:.3g}"
+            if meta.high > meta.low
+            else f"every known value is {meta.low:.3g}"
+        )
         sentence = (
             f"If the gap `{meta.item}` x `{meta.criterion}` (filled with {v:.3g}) were "
-            f"{t:.3g} {more}, {result}; the known values span {meta.low:.3g} to "
-            f"{meta.high:.3g}."
+            f"{t:.3g}{more}, {result}; {span}."
         )
     else:
         own = (
@@ -545,7 +550,13 @@ def _continuous(
             if meta.high > meta.low
             else f"it is stated as {v:g}"
         )
-        sentence = f"If the {meta.field} of `{meta.item}` were {t:.2f} {more}, {result}; {own}."
+        sentence = f"If the {meta.field} of `{meta.item}` were {t:.2f}{more}, {result}; {own}."
+    if abs(t - v) <= 1e-6 * meta.scale:
+        sentence += (
+            " The least change does it: the run sits on an edge here (in a column whose "
+            "values are all equal, min-max normalization stretches any difference to the "
+            "whole scale)."
+        )
     return Judgement(
         item=meta.item,
         source=meta.source,
