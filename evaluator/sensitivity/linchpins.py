@@ -119,7 +119,7 @@ class SourceLeftOut:
     """The winner (and target rank) without one source's assessments."""
 
     source: str
-    winner_without: str
+    winner_without: str | None  # None: the run cannot be scored without the source
     target_rank: float | None = None
 
 
@@ -611,7 +611,12 @@ def sources_left_out(library: Library, setup: Setup, target: str | None) -> list
         run = RunOptions.build(
             setup.run, assume={k: v for k, v in setup.run.assume.items() if k in known}
         )
-        result = score_setup(prepare(lib, run))
+        try:
+            result = score_setup(prepare(lib, run))
+        except OptionError:
+            # e.g. a ratio normalization meets a gap's zero, or no option is feasible enough
+            out.append(SourceLeftOut(s.id, None))
+            continue
         rank = None
         if target is not None and target in result.option_ids:
             rank = float(result.ranks[result.option_ids.index(target)])

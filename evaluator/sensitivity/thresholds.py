@@ -38,6 +38,7 @@ import numpy.typing as npt
 
 from ..evaluation import Setup
 from ..evidence import Evidence
+from ..scoring import NonPositiveEntryError
 from ..scoring.ranking import id_keys, tie_groups
 
 FloatArray = npt.NDArray[np.float64]
@@ -84,7 +85,8 @@ class Searcher:
         self.target = target
         self.keys = id_keys(evidence.option_ids)
         self.matrix = evidence.evaluate(base[:, None], point=True)[0].copy()
-        winner, rank = self.outcomes(setup.score_stack(self.matrix[None], setup.weights))
+        self.base_scores = setup.score_stack(self.matrix, setup.weights)
+        winner, rank = self.outcomes(self.base_scores[None])
         self.winner, self.rank = int(winner[0]), float(rank[0])
 
     def outcomes(self, scores: FloatArray) -> tuple[IntArray, FloatArray]:
@@ -129,12 +131,37 @@ class Searcher:
         for start in range(0, len(which), CHUNK):
             part = slice(start, start + CHUNK)
             mats = self.matrices(knobs, which[part], values[part])
-            w, r = self.outcomes(self.setup.score_stack(mats, self.setup.weights))
+            scores, ok = self._scores(mats)
+            w, r = self.outcomes(scores)
+            w[~ok], r[~ok] = self.winner, self.rank
             winners.append(w)
             ranks.append(r)
         if not winners:
             return np.empty(0, dtype=np.intp), np.empty(0)
         return np.concatenate(winners), np.concatenate(ranks)
+
+    def _scores(self, mats: FloatArray) -> tuple[FloatArray, BoolArray]:
+        """Scores of a stack, and which rows the run's normalization can take.
+
+        Why: an input opened beyond its stated range can make a cell zero or negative, which
+        a ratio normalization (``sum``, ``linear``, the weighted product's factors) refuses.
+        Such a candidate counts as no change (its scores are those of the run): the method
+        has no answer there, so it cannot be where the answer changes.
+        """
+        weights = self.setup.weights
+        try:
+            return self.setup.score_stack(mats, weights), np.ones(len(mats), dtype=np.bool_)
+        except NonPositiveEntryError:
+            pass
+        scores = np.empty(mats.shape[:2])
+        ok = np.ones(len(mats), dtype=np.bool_)
+        for i in range(len(mats)):
+            try:
+                scores[i] = self.setup.score_stack(mats[i], weights)
+            except NonPositiveEntryError:
+                scores[i] = self.base_scores
+                ok[i] = False
+        return scores, ok
 
     def thresholds(
         self, knobs: list[Knob], active: BoolArray, *, grid: int = GRID, refine: int = REFINE
@@ -215,7 +242,9 @@ class Searcher:
             rows = np.asarray(candidates[start : start + CHUNK // 2], dtype=np.intp)
             ends = np.array([[knobs[q].domain[0], knobs[q].domain[1]] for q in rows])
             mats = self.matrices(knobs, np.repeat(rows, 2), ends.ravel())
-            scores = setup.score_stack(mats, setup.weights)
+            scores, ok = self._scores(mats)
+            if not ok.all():
+                return np.zeros(len(knobs), dtype=np.bool_)  # unsure: prune nothing
             if not setup.higher_is_better:
                 scores = -scores
             moved = (mats != self.matrix[None]).reshape(len(rows), 2, m, -1)
@@ -253,8 +282,8 @@ class Searcher:
         for q, kn in enumerate(knobs):
             if owner[q] >= 0:
                 params[kn.param, owner[q]] = favourable[q]
-        mats = self.evidence.evaluate(params, point=True)
-        winner, _ = self.outcomes(self.setup.score_stack(mats, self.setup.weights))
-        out: BoolArray = winner == np.arange(m)
+        scores, ok = self._scores(self.evidence.evaluate(params, point=True))
+        winner, _ = self.outcomes(scores)
+        out: BoolArray = (winner == np.arange(m)) | ~ok  # unscorable: keep as a contender
         out[self.winner] = True
         return out

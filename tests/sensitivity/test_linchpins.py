@@ -423,3 +423,61 @@ def test_gap_thresholds_agree_with_a_direct_scan_of_the_cell(mini_copy: Path) ->
             assert winner_with(float(x)) == base
         assert j.within_range == (0.0 <= j.threshold <= 4.0)
         assert j.change == pytest.approx(abs(j.threshold - j.value) / 4.0)
+
+
+def write_positive_library(root: Path) -> Path:
+    """Two options, every value positive: ``sum`` normalization is accepted for the run,
+    but opening a likelihood of 1 to [0, 1] reaches a zero cell, which ``sum`` refuses."""
+    (root / "options").mkdir(parents=True)
+    (root / "sources.yaml").write_text(
+        "- {id: s, title: S, document: s.txt, stance: Neutral.}\n", encoding="utf-8"
+    )
+    (root / "criteria.yaml").write_text(
+        "- {id: a, name: A, description: More is better., direction: benefit}\n"
+        "- {id: b, name: B, description: More is better., direction: benefit}\n",
+        encoding="utf-8",
+    )
+    (root / "profiles.yaml").write_text(
+        "- {id: even, name: Even, description: Same weights., "
+        "weights: {a: 1, b: 1, feasibility: 1}}\n",
+        encoding="utf-8",
+    )
+    for option, (ma, mb) in {"x": (3, 2), "y": (2, 4)}.items():
+        items = [
+            {
+                "id": f"{option}-{c}",
+                "text": f"Gains on {c}.",
+                "criterion": c,
+                "magnitude": m,
+                "assessments": [
+                    {"source": "s", "likelihood": 1, "quote": f"option {option} gains a lot on {c}"}
+                ],
+            }
+            for c, m in (("a", ma), ("b", mb))
+        ]
+        doc = {
+            "id": option,
+            "title": option,
+            "summary": "An option.",
+            "theatre": "Here",
+            "benefits": items,
+            "unaffected": [{"criterion": "feasibility", "rationale": "No precondition."}],
+        }
+        (root / "options" / f"{option}.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return root
+
+
+def test_a_ratio_normalization_never_scores_a_zero_it_cannot_take(tmp_path: Path) -> None:
+    root = write_positive_library(tmp_path / "positive")
+    run = {"method": "weighted-product", "normalization": "sum"}
+    found = find_linchpins(root, samples=200, **run)
+    assert evaluate(root, **run).winner == found.winner == "y"
+    assert found.judgements
+    for j in found.judgements:
+        assert j.field in ("likelihood", "magnitude")
+        if j.field == "likelihood":
+            assert isinstance(j.threshold, float)
+            assert j.threshold > 0  # at 0 the cell is 0, which sum cannot take
+            sign = 1.0 if j.direction == "up" else -1.0
+            past = with_value(load_library(root), j, clip(j, j.threshold + sign * 1e-6))
+            assert evaluate(past, **run).winner == j.new_winner != "y"
