@@ -35,7 +35,7 @@ from evaluator.sensitivity.linchpins import (
 
 runner = CliRunner()
 LIB = load_library(MINI)
-METHODS = ["weighted-sum", "topsis", "vikor"]
+METHODS = ["weighted-sum", "weighted-product", "topsis", "promethee-ii", "vikor"]
 EPS = 1e-6
 
 
