@@ -17,16 +17,19 @@ So a change is found to ``tol`` in the parameter for every method. A window narr
 the grid spacing in which the outcome changes and changes back can be missed; the grid is
 fine (128 points) because the outcome is piecewise constant with few pieces.
 
-Pruning (:meth:`Searcher.prunable`). For the additive models (weighted sum, weighted
-product) under ``minmax``, ``offset-minmax`` or no normalization, a knob that moves the
-cells of one option only, keeps each of those cells inside the range the other options
-span in its column (so no other option's normalized value moves), and belongs to an option
-that cannot reach the top, cannot change the winner: the other options' scores do not move
-and the option cannot overtake them. "Cannot reach the top" is tested once per option, with
-every such knob of that option at its end most favourable to it (the option's margin over
-each rival is monotone in each of its own oriented cells under these models). Knobs shared
-by several options, gaps, other methods (whose scores couple options: TOPSIS's vector norm,
-PROMETHEE's pairwise flows, VIKOR's S and R ranges) and target questions are never pruned.
+Pruning (:meth:`Searcher.prunable`), exact. Under the additive models (weighted sum,
+weighted product) with ``minmax``, ``offset-minmax`` or no normalization, take a knob that
+moves the cells of one option only and keeps each of them, over its whole domain, inside
+the range the other options span in that column. Then no other option's normalized value
+moves, so no other score moves, and that option's score is monotone in the knob (its
+cells are linear in the knob, and each score is monotone in the option's own oriented
+cells). The outcome (the winner, or the target's rank) can then change somewhere in the
+domain only if it has changed at one of the two ends; a knob for which it has not is
+skipped. Both ends of every knob are scored in one batched call. In words: a judgement on
+an option that cannot reach the top (or cross the target), and that cannot stretch a
+column, is not searched. Knobs shared by several options (included items, gap medians),
+gaps, and the other methods (whose scores couple options: TOPSIS's vector norm,
+PROMETHEE's pairwise flows, VIKOR's S and R ranges) are always searched.
 """
 
 from __future__ import annotations
@@ -224,19 +227,15 @@ class Searcher:
         return knob.domain[1] if direction == "up" else knob.domain[0]
 
     def prunable(self, knobs: list[Knob]) -> BoolArray:
-        """Knobs that cannot change the winner (module docstring); all False if unsure."""
+        """Knobs that cannot change the outcome (module docstring); all False if unsure."""
         out = np.zeros(len(knobs), dtype=np.bool_)
         setup = self.setup
         if (
-            self.target is not None
-            or setup.method not in ("weighted-sum", "weighted-product")
+            setup.method not in ("weighted-sum", "weighted-product")
             or setup.normalization not in PRUNABLE_NORMALIZATIONS
         ):
             return out
         m = self.matrix.shape[0]
-        owner = np.full(len(knobs), -1, dtype=np.intp)
-        inside = np.zeros(len(knobs), dtype=np.bool_)
-        favourable = np.zeros(len(knobs))
         candidates = [q for q, kn in enumerate(knobs) if kn.param >= 0]
         for start in range(0, len(candidates), CHUNK // 2):
             rows = np.asarray(candidates[start : start + CHUNK // 2], dtype=np.intp)
@@ -245,21 +244,22 @@ class Searcher:
             scores, ok = self._scores(mats)
             if not ok.all():
                 return np.zeros(len(knobs), dtype=np.bool_)  # unsure: prune nothing
-            if not setup.higher_is_better:
-                scores = -scores
-            moved = (mats != self.matrix[None]).reshape(len(rows), 2, m, -1)
+            winner, rank = self.outcomes(scores)
+            flips = self.changed(winner, rank).reshape(len(rows), 2)
+            still = np.logical_not(np.any(flips, axis=1))
+            moved: BoolArray = np.asarray(mats != self.matrix[None]).reshape(len(rows), 2, m, -1)
             for i, q in enumerate(rows):
+                if not still[i]:
+                    continue
                 touched = np.flatnonzero(moved[i].any(axis=(0, 2)))
+                if touched.size == 0:  # moves no cell at all (its item has no weight)
+                    out[q] = True
+                    continue
                 if touched.size != 1:
                     continue
                 t = int(touched[0])
-                owner[q] = t
-                inside[q] = self._inside(mats[2 * i : 2 * i + 2], t, moved[i, :, t].any(axis=0))
-                better = scores[2 * i + 1, t] > scores[2 * i, t]
-                favourable[q] = ends[i, 1] if better else ends[i, 0]
-        contender = self._contenders(knobs, owner, favourable)
-        for q in range(len(knobs)):
-            out[q] = owner[q] >= 0 and inside[q] and not contender[owner[q]]
+                columns: BoolArray = np.asarray(moved[i, :, t].any(axis=0))
+                out[q] = self._inside(mats[2 * i : 2 * i + 2], t, columns)
         return out
 
     def _inside(self, mats: FloatArray, t: int, columns: BoolArray) -> bool:
@@ -274,16 +274,3 @@ class Searcher:
             if mats[:, t, j].min() < low or mats[:, t, j].max() > high:
                 return False
         return True
-
-    def _contenders(self, knobs: list[Knob], owner: IntArray, favourable: FloatArray) -> BoolArray:
-        """Options that win with all their own single-option knobs at their favourable ends."""
-        m = self.matrix.shape[0]
-        params = np.repeat(self.base[:, None], m, axis=1)
-        for q, kn in enumerate(knobs):
-            if owner[q] >= 0:
-                params[kn.param, owner[q]] = favourable[q]
-        scores, ok = self._scores(self.evidence.evaluate(params, point=True))
-        winner, _ = self.outcomes(scores)
-        out: BoolArray = (winner == np.arange(m)) | ~ok  # unscorable: keep as a contender
-        out[self.winner] = True
-        return out

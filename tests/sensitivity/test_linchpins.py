@@ -305,11 +305,14 @@ def test_unknown_target_is_an_option_error_naming_the_options() -> None:
 
 
 @pytest.mark.skipif(not (SCENARIOS / "sources.yaml").exists(), reason="scenarios/ not present")
-@pytest.mark.parametrize("method", ["weighted-sum", "weighted-product"])
-def test_pruning_changes_no_entry_on_the_shipped_library(method: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "target"),
+    [("weighted-sum", None), ("weighted-product", None), ("weighted-sum", "grand-bargain")],
+)
+def test_pruning_changes_no_entry_on_the_shipped_library(method: str, target: str | None) -> None:
     lib = load_library(SCENARIOS)
-    pruned = find_linchpins(lib, samples=100, method=method)
-    full = find_linchpins(lib, samples=100, method=method, prune=False)
+    pruned = find_linchpins(lib, samples=100, method=method, target=target)
+    full = find_linchpins(lib, samples=100, method=method, target=target, prune=False)
     assert pruned.pruned > 0
     assert full.pruned == 0
     assert [j.to_dict() for j in pruned.judgements] == [j.to_dict() for j in full.judgements]
