@@ -397,7 +397,7 @@ def _judgements(
     gap_knobs, gap_metas = _gap_knobs(opened, searcher.matrix)
     knobs += gap_knobs
     metas += gap_metas
-    skip = searcher.prunable(knobs) if prune else np.zeros(len(knobs), dtype=np.bool_)
+    skip = searcher.screen(knobs, prune=prune)
     changes = searcher.thresholds(knobs, ~skip)
     ids = setup.evidence.option_ids
     words = _Words(base_eval, target)

@@ -17,7 +17,7 @@ So a change is found to ``tol`` in the parameter for every method. A window narr
 the grid spacing in which the outcome changes and changes back can be missed; the grid is
 fine (128 points) because the outcome is piecewise constant with few pieces.
 
-Pruning (:meth:`Searcher.prunable`), exact. Under the additive models (weighted sum,
+Pruning (:meth:`Searcher.screen`), exact. Under the additive models (weighted sum,
 weighted product) with ``minmax``, ``offset-minmax`` or no normalization, take a knob that
 moves the cells of one option only and keeps each of them, over its whole domain, inside
 the range the other options span in that column. Then no other option's normalized value
@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..evaluation import Setup
-from ..evidence import Evidence
+from ..evidence import GAP, Evidence, GapColumn
 from ..scoring import NonPositiveEntryError
 from ..scoring.ranking import id_keys, tie_groups
 
@@ -76,8 +76,27 @@ class Change:
     rank: float
 
 
+@dataclass(frozen=True)
+class _Slope:
+    """How an evidence parameter moves the matrix: its cells are linear in it."""
+
+    cells: IntArray  # flat indices (option * n + criterion) of the known cells it moves
+    slope: FloatArray  # their change per unit of the parameter
+    refill: tuple[GapColumn, ...]  # gap columns whose known values it moves
+
+
 class Searcher:
-    """Scores (knob, value) candidates in batches against one prepared run."""
+    """Scores (knob, value) candidates in batches against one prepared run.
+
+    Every cell a parameter reaches (a sum of item values, a product of pooled precondition
+    likelihoods, a gain times feasibility) is linear in that one parameter, so once
+    :meth:`screen` has measured each parameter's slopes, a candidate matrix is the run's
+    matrix plus the slopes times the change, with only the gap columns it reaches filled
+    again (their median, minimum or maximum is not linear). Why: re-evaluating the whole
+    evidence per candidate costs every parameter and every gap column each time.
+    Under ``feasibility="expected"`` with feasibility gaps (whose filled values gate gains)
+    candidates are evaluated in full instead.
+    """
 
     def __init__(
         self, setup: Setup, evidence: Evidence, base: FloatArray, target: int | None
@@ -91,6 +110,13 @@ class Searcher:
         self.base_scores = setup.score_stack(self.matrix, setup.weights)
         winner, rank = self.outcomes(self.base_scores[None])
         self.winner, self.rank = int(winner[0]), float(rank[0])
+        last = len(evidence.criterion_ids) - 1
+        self.gap_of = {g.column: g for g in evidence.gap_columns}
+        self.linear = not (
+            evidence.feasibility == "expected"
+            and any(g.column == last for g in evidence.gap_columns)
+        )
+        self.slopes: dict[int, _Slope] = {}
 
     def outcomes(self, scores: FloatArray) -> tuple[IntArray, FloatArray]:
         """Winner index and the target's average rank (NaN without one) per row of scores."""
@@ -113,6 +139,36 @@ class Searcher:
 
     def matrices(self, knobs: list[Knob], which: IntArray, values: FloatArray) -> FloatArray:
         """k x m x n matrices with knob ``which[i]`` set to ``values[i]``, the rest at base."""
+        if not self.linear or any(
+            knobs[int(q)].param >= 0 and int(q) not in self.slopes for q in set(which.tolist())
+        ):
+            return self.evaluate(knobs, which, values)
+        k = len(which)
+        m, n = self.matrix.shape
+        # Draw-last, as Evidence.evaluate lays out its stacks: normalization then reduces
+        # over contiguous memory (see evaluator.evidence.matrix).
+        flat = np.empty((m * n, k))
+        flat[:] = self.matrix.reshape(-1, 1)
+        mats = flat.reshape(m, n, k).transpose(2, 0, 1)
+        grouped = np.argsort(which, kind="stable")
+        for rows in np.split(grouped, np.flatnonzero(np.diff(which[grouped])) + 1):
+            knob = knobs[int(which[rows[0]])]
+            if knob.cell is not None:
+                mats[rows, knob.cell[0], knob.cell[1]] = values[rows]
+                continue
+            slope = self.slopes[int(which[rows[0]])]
+            flat[np.ix_(slope.cells, rows)] += slope.slope[:, None] * (values[rows] - knob.value)
+            for gap in slope.refill:
+                known = mats[rows[:, None], gap.known_rows[None, :], gap.column]
+                if self.evidence.gaps == "worst":
+                    fill = known.min(axis=1) if gap.worst_is_low else known.max(axis=1)
+                else:
+                    fill = np.median(known, axis=1)
+                mats[rows[:, None], gap.gap_rows[None, :], gap.column] = fill[:, None]
+        return mats
+
+    def evaluate(self, knobs: list[Knob], which: IntArray, values: FloatArray) -> FloatArray:
+        """:meth:`matrices` the long way: the whole evidence evaluated per candidate."""
         k = len(which)
         params = np.repeat(self.base[:, None], k, axis=1)
         param = np.array([knobs[q].param for q in which], dtype=np.intp)
@@ -226,40 +282,56 @@ class Searcher:
     def _end(knob: Knob, direction: str) -> float:
         return knob.domain[1] if direction == "up" else knob.domain[0]
 
-    def prunable(self, knobs: list[Knob]) -> BoolArray:
-        """Knobs that cannot change the outcome (module docstring); all False if unsure."""
+    def screen(self, knobs: list[Knob], *, prune: bool = True) -> BoolArray:
+        """Measure every parameter's slopes; return the knobs that cannot change the outcome.
+
+        Both ends of every parameter knob are evaluated in full (one batched call per
+        chunk). The skipped knobs follow the module docstring; with ``prune=False``, or a
+        method or normalization outside it, none is skipped.
+        """
         out = np.zeros(len(knobs), dtype=np.bool_)
         setup = self.setup
-        if (
-            setup.method not in ("weighted-sum", "weighted-product")
-            or setup.normalization not in PRUNABLE_NORMALIZATIONS
-        ):
-            return out
-        m = self.matrix.shape[0]
+        prune = (
+            prune
+            and setup.method in ("weighted-sum", "weighted-product")
+            and setup.normalization in PRUNABLE_NORMALIZATIONS
+        )
+        m, n = self.matrix.shape
+        known = (self.evidence.coverage != GAP).ravel()
         candidates = [q for q, kn in enumerate(knobs) if kn.param >= 0]
         for start in range(0, len(candidates), CHUNK // 2):
             rows = np.asarray(candidates[start : start + CHUNK // 2], dtype=np.intp)
             ends = np.array([[knobs[q].domain[0], knobs[q].domain[1]] for q in rows])
-            mats = self.matrices(knobs, np.repeat(rows, 2), ends.ravel())
+            mats = self.evaluate(knobs, np.repeat(rows, 2), ends.ravel())
+            moved = np.asarray(mats != self.matrix[None]).reshape(len(rows), 2, m, n)
+            flat = mats.reshape(len(rows), 2, m * n)
+            for i, q in enumerate(rows):
+                cells = np.flatnonzero(moved[i].any(axis=0).ravel() & known)
+                slope = (flat[i, 1, cells] - flat[i, 0, cells]) / (ends[i, 1] - ends[i, 0])
+                columns = sorted({int(c) % n for c in cells} & set(self.gap_of))
+                self.slopes[int(q)] = _Slope(cells, slope, tuple(self.gap_of[j] for j in columns))
+            if not prune:
+                continue
             scores, ok = self._scores(mats)
             if not ok.all():
-                return np.zeros(len(knobs), dtype=np.bool_)  # unsure: prune nothing
+                prune = False  # unsure: prune nothing
+                out[:] = False
+                continue
             winner, rank = self.outcomes(scores)
             flips = self.changed(winner, rank).reshape(len(rows), 2)
             still = np.logical_not(np.any(flips, axis=1))
-            moved: BoolArray = np.asarray(mats != self.matrix[None]).reshape(len(rows), 2, m, -1)
             for i, q in enumerate(rows):
                 if not still[i]:
                     continue
                 touched = np.flatnonzero(moved[i].any(axis=(0, 2)))
-                if touched.size == 0:  # moves no cell at all (its item has no weight)
+                if touched.size == 0:  # moves no cell at all
                     out[q] = True
                     continue
                 if touched.size != 1:
                     continue
                 t = int(touched[0])
-                columns: BoolArray = np.asarray(moved[i, :, t].any(axis=0))
-                out[q] = self._inside(mats[2 * i : 2 * i + 2], t, columns)
+                columns_t: BoolArray = np.asarray(moved[i, :, t].any(axis=0))
+                out[q] = self._inside(mats[2 * i : 2 * i + 2], t, columns_t)
         return out
 
     def _inside(self, mats: FloatArray, t: int, columns: BoolArray) -> bool:
