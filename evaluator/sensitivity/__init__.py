@@ -10,8 +10,9 @@ from __future__ import annotations
 
 # analysis is the API: it joins a prepared run (evaluator.evaluation) to the algorithms.
 from .analysis import Sensitivity, WhatIf, analyse_sensitivity
+from .counterfactuals import SourceLeftOut
 from .discovery import Condition, Rule, describe_rule, discover_rules
-from .linchpins import Judgement, Linchpins, SourceLeftOut, find_linchpins
+from .linchpins import Judgement, Linchpins, find_linchpins
 from .smaa import (
     BLOCK_SIZE,
     DirichletWeights,

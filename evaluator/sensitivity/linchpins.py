@@ -60,7 +60,8 @@ from ..model import (
 )
 from ..run import RunOptions
 from ..safety import check_samples
-from .analysis import DEFAULT_CONCENTRATION, WhatIf, what_ifs
+from .analysis import DEFAULT_CONCENTRATION, WhatIf
+from .counterfactuals import SourceLeftOut, forced_preconditions, sources_left_out
 from .discovery import Rule, describe_rule, discover_rules
 from .smaa import BLOCK_SIZE, DirichletWeights, block_rng, block_seed
 from .thresholds import Change, FloatArray, Knob, Searcher
@@ -112,15 +113,6 @@ class Judgement:
             "new_rank": self.new_rank,
             "sentence": self.sentence,
         }
-
-
-@dataclass(frozen=True)
-class SourceLeftOut:
-    """The winner (and target rank) without one source's assessments."""
-
-    source: str
-    winner_without: str | None  # None: the run cannot be scored without the source
-    target_rank: float | None = None
 
 
 @dataclass(frozen=True)
@@ -224,7 +216,8 @@ def find_linchpins(
     if target is not None and target not in ids:
         raise OptionError("target", f"unknown option '{target}'; options are: {', '.join(ids)}")
     target_index = None if target is None else ids.index(target)
-    judgements, searched, pruned = _judgements(lib, setup, base, target_index, prune)
+    searcher, knobs, metas, mitigable = _searcher(lib, setup, base, target_index)
+    judgements, searched, pruned = _judgements(searcher, knobs, metas, mitigable, base, prune)
     return Linchpins(
         evaluation=base,
         target=target,
@@ -233,7 +226,7 @@ def find_linchpins(
         seed=seed,
         judgements=judgements,
         sources=sources_left_out(lib, setup, target),
-        preconditions=what_ifs(setup, base),
+        preconditions=forced_preconditions(searcher, setup, base),
         rules=_rules(setup, samples, seed),
         searched=searched,
         pruned=pruned,
@@ -384,10 +377,10 @@ def _gap_knobs(evidence: Any, matrix: FloatArray) -> tuple[list[Knob], list[_Met
     return knobs, metas
 
 
-def _judgements(
-    library: Library, setup: Setup, base_eval: Evaluation, target: int | None, prune: bool
-) -> tuple[list[Judgement], int, int]:
-    """Every judgement's nearest change up and down, sorted; and how many were searched."""
+def _searcher(
+    library: Library, setup: Setup, base_eval: Evaluation, target: int | None
+) -> tuple[Searcher, list[Knob], list[_Meta], dict[tuple[str, str, int], str]]:
+    """The search over the opened library, with its knobs and what each stands for."""
     opened = compile_run(open_library(library), setup.run, setup.evidence.option_ids)
     stated, mitigable = _stated(library)
     knobs, metas, base = _parameter_knobs(opened, stated, library)
@@ -395,8 +388,19 @@ def _judgements(
     if not np.allclose(searcher.matrix, base_eval.matrix, rtol=1e-12, atol=1e-12):
         raise RuntimeError("internal error: the opened library does not reproduce the run")
     gap_knobs, gap_metas = _gap_knobs(opened, searcher.matrix)
-    knobs += gap_knobs
-    metas += gap_metas
+    return searcher, knobs + gap_knobs, metas + gap_metas, mitigable
+
+
+def _judgements(
+    searcher: Searcher,
+    knobs: list[Knob],
+    metas: list[_Meta],
+    mitigable: dict[tuple[str, str, int], str],
+    base_eval: Evaluation,
+    prune: bool,
+) -> tuple[list[Judgement], int, int]:
+    """Every judgement's nearest change up and down, sorted; and how many were searched."""
+    setup, target = searcher.setup, searcher.target
     skip = searcher.screen(knobs, prune=prune)
     changes = searcher.thresholds(knobs, ~skip)
     ids = setup.evidence.option_ids
@@ -576,52 +580,6 @@ def _continuous(
 
 
 # -- sources, rules ---------------------------------------------------------------------
-
-
-def without_source(library: Library, source: str) -> Library:
-    """``library`` without ``source``'s assessments; items left with none drop out."""
-
-    def keep(items: list[Any]) -> list[Any]:
-        out = []
-        for item in items:
-            views = [a for a in item.assessments if a.source != source]
-            if views:
-                out.append(item.model_copy(update={"assessments": views}))
-        return out
-
-    options = [
-        o.model_copy(
-            update={
-                "benefits": keep(o.benefits),
-                "risks": keep(o.risks),
-                "preconditions": keep(o.preconditions),
-            }
-        )
-        for o in library.options
-    ]
-    return library.model_copy(update={"options": options})
-
-
-def sources_left_out(library: Library, setup: Setup, target: str | None) -> list[SourceLeftOut]:
-    """The winner of the run without each source's assessments, in turn."""
-    out = []
-    for s in library.sources:
-        lib = without_source(library, s.id)
-        known = {p.id for o in lib.options for p in o.preconditions}
-        run = RunOptions.build(
-            setup.run, assume={k: v for k, v in setup.run.assume.items() if k in known}
-        )
-        try:
-            result = score_setup(prepare(lib, run))
-        except OptionError:
-            # e.g. a ratio normalization meets a gap's zero, or no option is feasible enough
-            out.append(SourceLeftOut(s.id, None))
-            continue
-        rank = None
-        if target is not None and target in result.option_ids:
-            rank = float(result.ranks[result.option_ids.index(target)])
-        out.append(SourceLeftOut(s.id, result.winner, rank))
-    return out
 
 
 def sample_draws(setup: Setup, samples: int, seed: int) -> tuple[FloatArray, list[str], Any]:

@@ -167,6 +167,10 @@ class Searcher:
                 mats[rows[:, None], gap.gap_rows[None, :], gap.column] = fill[:, None]
         return mats
 
+    def columns(self, params: FloatArray) -> tuple[FloatArray, BoolArray]:
+        """Scores of whole parameter columns (``params`` is U x k), evaluated in full."""
+        return self._scores(self.evidence.evaluate(params, point=True))
+
     def evaluate(self, knobs: list[Knob], which: IntArray, values: FloatArray) -> FloatArray:
         """:meth:`matrices` the long way: the whole evidence evaluated per candidate."""
         k = len(which)

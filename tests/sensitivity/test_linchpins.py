@@ -25,6 +25,7 @@ from evaluator.evaluation import compile_run, evaluate, prepare
 from evaluator.model import Library
 from evaluator.scoring import order
 from evaluator.sensitivity import find_linchpins
+from evaluator.sensitivity.analysis import what_ifs
 from evaluator.sensitivity.linchpins import (
     Judgement,
     _parameter_knobs,
@@ -484,3 +485,27 @@ def test_a_ratio_normalization_never_scores_a_zero_it_cannot_take(tmp_path: Path
             sign = 1.0 if j.direction == "up" else -1.0
             past = with_value(load_library(root), j, clip(j, j.threshold + sign * 1e-6))
             assert evaluate(past, **run).winner == j.new_winner != "y"
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        {},
+        {"method": "vikor"},
+        {"feasibility": "expected"},
+        {"gaps": "worst", "method": "topsis"},
+        {"assume": {"compensation": "met"}},
+    ],
+)
+def test_batched_forced_preconditions_equal_the_what_ifs(run: dict[str, Any]) -> None:
+    for library in (
+        LIB,
+        *([load_library(SCENARIOS)] if (SCENARIOS / "sources.yaml").exists() else []),
+    ):
+        if "assume" in run and library is not LIB:
+            continue
+        setup = prepare(library, **run)
+        base = evaluate(library, **run)
+        found = find_linchpins(library, samples=100, **run)
+        assert found.preconditions == what_ifs(setup, base)
+        assert found.preconditions
