@@ -7,16 +7,17 @@ source's judgement this is done exactly, one judgement at a time:
 - **Judgements.** Every likelihood (item and precondition assessments), magnitude, impact
   and gap is a continuous input. The compiled evidence keeps only *uncertain* inputs as
   parameters, so the library is compiled once more with every point judgement opened to
-  its whole admissible range (a likelihood to [0, 1], a scale to [1, 5]): every judgement
-  is then a parameter, set to its stated point value, and :mod:`.thresholds` finds the
+  its whole admissible range (a likelihood to [0, 1], a scale to [1, 5]; :mod:`.knobs`):
+  every judgement is then a parameter, set to its stated point value, and
+  :mod:`.thresholds` finds the
   nearest value up and down that changes the winner (or the target's rank) with batched
   kernel calls, to 1e-9 in the parameter. A gap is moved directly in the matrix, over its
   column's known range widened by that range on each side. Mitigability is discrete: an
   item's value is linear in its impact, so a level's mitigation factor M' is scored as the
   impact times M' / M; the nearest level that changes the outcome is reported.
 - **Sources left out**: the run on a copy of the library without one source's assessments
-  (pooled means recomputed; an item left with none drops out).
-- **Preconditions forced**: each precondition met, then failed (the what-ifs).
+  (pooled means recomputed; an item left with none drops out); **preconditions forced**:
+  each precondition met, then failed (the what-ifs); both in :mod:`.counterfactuals`.
 - **Scenario discovery** over Monte Carlo draws of the weights and the stated ranges
   (:func:`.discovery.discover_rules`).
 
@@ -46,28 +47,21 @@ from ..evaluation import (
     prepare,
     score_setup,
 )
-from ..evidence import GAP
 from ..model import (
     ICD203_TERMS,
     MITIGATION_FACTOR,
-    Benefit,
     Library,
-    Option,
-    Precondition,
-    Risk,
-    likelihood_bounds,
-    scale_bounds,
 )
 from ..run import RunOptions
 from ..safety import check_samples
 from .analysis import DEFAULT_CONCENTRATION, WhatIf
 from .counterfactuals import SourceLeftOut, forced_preconditions, sources_left_out
 from .discovery import Rule, describe_rule, discover_rules
+from .knobs import Meta, gap_knobs, open_library, parameter_knobs, stated_ranges
 from .smaa import BLOCK_SIZE, DirichletWeights, block_rng, block_seed
 from .thresholds import Change, FloatArray, Knob, Searcher
 
 LEVELS = ("yes", "partly", "no")  # mitigable, from the smallest harm factor to the largest
-Stated = dict[tuple[str, str | None, int], tuple[float, float]]
 
 
 @dataclass(frozen=True)
@@ -237,164 +231,24 @@ def find_linchpins(
 # -- judgements -------------------------------------------------------------------------
 
 
-def open_library(library: Library) -> Library:
-    """``library`` with every point likelihood opened to [0, 1] and every scale to [1, 5]."""
-
-    def lik(a: Any) -> Any:
-        low, high = likelihood_bounds(a.likelihood)
-        return a if high > low else a.model_copy(update={"likelihood": (0.0, 1.0)})
-
-    def scale(value: Any) -> Any:
-        low, high = scale_bounds(value)
-        return value if high > low else (1.0, 5.0)
-
-    def option(o: Option) -> Option:
-        benefits = [
-            b.model_copy(
-                update={
-                    "magnitude": scale(b.magnitude),
-                    "assessments": [lik(a) for a in b.assessments],
-                }
-            )
-            for b in o.benefits
-        ]
-        risks = [
-            r.model_copy(
-                update={"impact": scale(r.impact), "assessments": [lik(a) for a in r.assessments]}
-            )
-            for r in o.risks
-        ]
-        pres = [
-            p.model_copy(update={"assessments": [lik(a) for a in p.assessments]})
-            for p in o.preconditions
-        ]
-        return o.model_copy(update={"benefits": benefits, "risks": risks, "preconditions": pres})
-
-    return library.model_copy(update={"options": [option(o) for o in library.options]})
-
-
-def _items(option: Option) -> list[Benefit | Risk | Precondition]:
-    return [*option.benefits, *option.risks, *option.preconditions]
-
-
-def _stated(library: Library) -> tuple[Stated, dict[tuple[str, str, int], str]]:
-    """Each judgement's stated range, keyed (item, source or field, occurrence).
-
-    Also the mitigability of each risk assessment. The occurrence counts a source's
-    assessments of one item, in file order, matching the compiled parameters' order.
-    """
-    ranges: Stated = {}
-    mitigable: dict[tuple[str, str, int], str] = {}
-    for o in library.options:
-        for item in _items(o):
-            seen: Counter[str] = Counter()
-            for a in item.assessments:
-                key = (item.id, a.source, seen[a.source])
-                ranges[key] = likelihood_bounds(a.likelihood)
-                if hasattr(a, "mitigable"):
-                    mitigable[(item.id, a.source, seen[a.source])] = a.mitigable
-                seen[a.source] += 1
-        for b in o.benefits:
-            ranges[(b.id, "magnitude", 0)] = scale_bounds(b.magnitude)
-        for r in o.risks:
-            ranges[(r.id, "impact", 0)] = scale_bounds(r.impact)
-    return ranges, mitigable
-
-
-@dataclass(frozen=True)
-class _Meta:
-    """What a knob stands for, in the analyst's terms."""
-
-    item: str
-    source: str | None
-    field: str
-    low: float
-    high: float
-    scale: float
-    occurrence: int = 0
-    criterion: str | None = None
-    words: str | None = None  # the stated judgement as written (an ICD 203 term)
-
-
-def _parameter_knobs(
-    evidence: Any, stated: Stated, library: Library
-) -> tuple[list[Knob], list[_Meta], FloatArray]:
-    """One knob per likelihood, magnitude and impact parameter of the opened evidence."""
-    words = _terms(library)
-    knobs: list[Knob] = []
-    metas: list[_Meta] = []
-    base = np.asarray(evidence.midpoints(), dtype=np.float64).copy()
-    seen: Counter[tuple[str, str]] = Counter()
-    for p, label in enumerate(evidence.parameters):
-        if label.startswith("gap "):
-            continue
-        if label.endswith(")"):
-            item, _, rest = label.partition(" likelihood (")
-            source: str | None = rest[:-1]
-            key = (item, rest[:-1], seen[(item, rest[:-1])])
-            seen[(item, rest[:-1])] += 1
-            what, domain, scale = "likelihood", (0.0, 1.0), 1.0
-        else:
-            item, _, what = label.rpartition(" ")
-            source, key, domain, scale = None, (item, what, 0), (1.0, 5.0), 4.0
-        low, high = stated[key]
-        base[p] = (low + high) / 2
-        knobs.append(Knob(value=base[p], domain=domain, param=p))
-        metas.append(_Meta(item, source, what, low, high, scale, key[2], words=words.get(key)))
-    return knobs, metas, base
-
-
-def _terms(library: Library) -> dict[tuple[str, str | None, int], str]:
-    """The ICD 203 term of each likelihood stated as one."""
-    out: dict[tuple[str, str | None, int], str] = {}
-    for o in library.options:
-        for item in _items(o):
-            seen: Counter[str] = Counter()
-            for a in item.assessments:
-                if isinstance(a.likelihood, str):
-                    out[(item.id, a.source, seen[a.source])] = a.likelihood
-                seen[a.source] += 1
-    return out
-
-
-def _gap_knobs(evidence: Any, matrix: FloatArray) -> tuple[list[Knob], list[_Meta]]:
-    """One knob per gap cell (not the feasibility gaps that gate gains under "expected")."""
-    knobs: list[Knob] = []
-    metas: list[_Meta] = []
-    n = len(evidence.criterion_ids)
-    for i, j in zip(*np.nonzero(evidence.coverage == GAP), strict=True):
-        known = matrix[evidence.coverage[:, j] != GAP, j]
-        if not known.size or (evidence.feasibility == "expected" and j == n - 1):
-            continue
-        low, high = float(known.min()), float(known.max())
-        span = high - low
-        domain = (low - span, high + span) if span > 0 else (low - 1.0, high + 1.0)
-        if j == n - 1:
-            domain = (max(0.0, domain[0]), min(1.0, domain[1]))
-        option, criterion = evidence.option_ids[i], evidence.criterion_ids[j]
-        knobs.append(Knob(value=float(matrix[i, j]), domain=domain, cell=(int(i), int(j))))
-        metas.append(_Meta(option, None, "gap", low, high, span or 1.0, criterion=criterion))
-    return knobs, metas
-
-
 def _searcher(
     library: Library, setup: Setup, base_eval: Evaluation, target: int | None
-) -> tuple[Searcher, list[Knob], list[_Meta], dict[tuple[str, str, int], str]]:
+) -> tuple[Searcher, list[Knob], list[Meta], dict[tuple[str, str, int], str]]:
     """The search over the opened library, with its knobs and what each stands for."""
     opened = compile_run(open_library(library), setup.run, setup.evidence.option_ids)
-    stated, mitigable = _stated(library)
-    knobs, metas, base = _parameter_knobs(opened, stated, library)
+    stated, mitigable = stated_ranges(library)
+    knobs, metas, base = parameter_knobs(opened, stated, library)
     searcher = Searcher(setup, opened, base, target)
     if not np.allclose(searcher.matrix, base_eval.matrix, rtol=1e-12, atol=1e-12):
         raise RuntimeError("internal error: the opened library does not reproduce the run")
-    gap_knobs, gap_metas = _gap_knobs(opened, searcher.matrix)
-    return searcher, knobs + gap_knobs, metas + gap_metas, mitigable
+    gaps, gap_metas = gap_knobs(opened, searcher.matrix)
+    return searcher, knobs + gaps, metas + gap_metas, mitigable
 
 
 def _judgements(
     searcher: Searcher,
     knobs: list[Knob],
-    metas: list[_Meta],
+    metas: list[Meta],
     mitigable: dict[tuple[str, str, int], str],
     base_eval: Evaluation,
     prune: bool,
@@ -414,7 +268,7 @@ def _judgements(
 def _mitigability(
     searcher: Searcher,
     knobs: list[Knob],
-    metas: list[_Meta],
+    metas: list[Meta],
     skip: Any,
     mitigable: dict[tuple[str, str, int], str],
     ids: tuple[str, ...],
@@ -509,7 +363,7 @@ def term_of(value: float) -> str | None:
 
 
 def _continuous(
-    meta: _Meta, knob: Knob, change: Change, ids: tuple[str, ...], words: _Words
+    meta: Meta, knob: Knob, change: Change, ids: tuple[str, ...], words: _Words
 ) -> Judgement:
     t, v = change.threshold, knob.value
     tol = 1e-12

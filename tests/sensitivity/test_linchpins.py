@@ -26,13 +26,8 @@ from evaluator.model import Library
 from evaluator.scoring import order
 from evaluator.sensitivity import find_linchpins
 from evaluator.sensitivity.analysis import what_ifs
-from evaluator.sensitivity.linchpins import (
-    Judgement,
-    _parameter_knobs,
-    _stated,
-    open_library,
-    sample_draws,
-)
+from evaluator.sensitivity.knobs import open_library, parameter_knobs, stated_ranges
+from evaluator.sensitivity.linchpins import Judgement, sample_draws
 
 runner = CliRunner()
 LIB = load_library(MINI)
@@ -196,8 +191,8 @@ def test_mitigability_levels_agree_with_brute_force(tmp_path: Path, method: str)
 def test_opened_library_at_the_stated_values_reproduces_the_point_matrix(method: str) -> None:
     setup = prepare(LIB, method=method)
     opened = compile_run(open_library(LIB), setup.run, setup.evidence.option_ids)
-    stated, _ = _stated(LIB)
-    knobs, metas, base = _parameter_knobs(opened, stated, LIB)
+    stated, _ = stated_ranges(LIB)
+    knobs, metas, base = parameter_knobs(opened, stated, LIB)
     # every judgement is now a parameter: 11 likelihoods, 8 magnitudes and impacts
     assert sorted(m.field for m in metas).count("likelihood") == 11
     assert len(knobs) == 19
