@@ -9,12 +9,12 @@ source's judgement this is done exactly, one judgement at a time:
   parameters, so the library is compiled once more with every point judgement opened to
   its whole admissible range (a likelihood to [0, 1], a scale to [1, 5]; :mod:`.knobs`):
   every judgement is then a parameter, set to its stated point value, and
-  :mod:`.thresholds` finds the
-  nearest value up and down that changes the winner (or the target's rank) with batched
-  kernel calls, to 1e-9 in the parameter. A gap is moved directly in the matrix, over its
-  column's known range widened by that range on each side. Mitigability is discrete: an
-  item's value is linear in its impact, so a level's mitigation factor M' is scored as the
-  impact times M' / M; the nearest level that changes the outcome is reported.
+  :mod:`.thresholds` finds the nearest value up and down that changes the winner (or the
+  target's rank) with batched kernel calls, to 1e-9 in the parameter. A gap is moved
+  directly in the matrix, over its column's known range widened by that range on each
+  side. Mitigability is discrete: an item's value is linear in its impact, so a level's
+  mitigation factor M' is scored as the impact times M' / M; the nearest level that
+  changes the outcome is reported.
 - **Sources left out**: the run on a copy of the library without one source's assessments
   (pooled means recomputed; an item left with none drops out); **preconditions forced**:
   each precondition met, then failed (the what-ifs); both in :mod:`.counterfactuals`.
@@ -354,10 +354,14 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def term_of(value: float) -> str | None:
-    """The ICD 203 term whose band holds ``value`` (the lower band at a shared edge)."""
+def term_of(value: float, direction: str = "up") -> str | None:
+    """The ICD 203 term whose band holds ``value``.
+
+    At an edge shared by two bands, the band the change moves into: the upper one going up.
+    """
     for term, (low, high) in ICD203_TERMS.items():
-        if low <= value <= high:
+        inside = low <= value < high if direction == "up" else low < value <= high
+        if inside or (value == low == 0.01 and direction == "down") or value == high == 0.99:
             return term
     return None
 
@@ -380,7 +384,7 @@ def _continuous(
             if meta.high > meta.low
             else f"likelihood {v:.3g}"
         )
-        term = term_of(t)
+        term = term_of(t, change.direction)
         new = f"*{term}* ({t:.2f})" if term else f"{t:.2f}"
         own = (
             "within the source's own range"

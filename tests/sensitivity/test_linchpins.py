@@ -27,7 +27,7 @@ from evaluator.scoring import order
 from evaluator.sensitivity import find_linchpins
 from evaluator.sensitivity.analysis import what_ifs
 from evaluator.sensitivity.knobs import open_library, parameter_knobs, stated_ranges
-from evaluator.sensitivity.linchpins import Judgement, sample_draws
+from evaluator.sensitivity.linchpins import Judgement, sample_draws, term_of
 
 runner = CliRunner()
 LIB = load_library(MINI)
@@ -504,3 +504,20 @@ def test_batched_forced_preconditions_equal_the_what_ifs(run: dict[str, Any]) ->
         found = find_linchpins(library, samples=100, **run)
         assert found.preconditions == what_ifs(setup, base)
         assert found.preconditions
+
+
+@pytest.mark.parametrize(
+    ("value", "direction", "term"),
+    [
+        (0.55, "up", "likely"),
+        (0.55, "down", "roughly even chance"),
+        (0.3, "up", "unlikely"),
+        (0.99, "up", "almost certain"),
+        (0.01, "down", "almost no chance"),
+        (0.995, "up", None),
+    ],
+)
+def test_a_threshold_is_named_by_the_icd_203_band_the_change_moves_into(
+    value: float, direction: str, term: str | None
+) -> None:
+    assert term_of(value, direction) == term
