@@ -285,8 +285,7 @@ def _mitigability(
     values: list[float] = []
     for item, views in counted.items():
         q = impact[item]
-        if skip[q]:
-            continue
+        low, high = knobs[q].domain
         levels = [mitigable[(item, s, k)] for s, k in views]
         factor = float(np.mean([MITIGATION_FACTOR[v] for v in levels]))
         for v, (source, k) in enumerate(views):
@@ -295,9 +294,12 @@ def _mitigability(
                     continue
                 new = [*levels[:v], level, *levels[v + 1 :]]
                 ratio = float(np.mean([MITIGATION_FACTOR[x] for x in new])) / factor
+                value = knobs[q].value * ratio
+                if skip[q] and low <= value <= high:
+                    continue  # the impact's screen covers this value: no change
                 cands.append((item, source, k, levels[v], level))
                 which.append(q)
-                values.append(knobs[q].value * ratio)
+                values.append(value)
     if not cands:
         return []
     winner, rank = searcher.score(knobs, np.asarray(which, dtype=np.intp), np.asarray(values))
