@@ -18,7 +18,7 @@ import yaml
 from helpers import MINI, SCENARIOS
 from typer.testing import CliRunner
 
-from evaluator import load_library
+from evaluator import RunOptions, load_library
 from evaluator.cli import app
 from evaluator.errors import OptionError
 from evaluator.evaluation import compile_run, evaluate, prepare
@@ -521,3 +521,44 @@ def test_a_threshold_is_named_by_the_icd_203_band_the_change_moves_into(
     value: float, direction: str, term: str | None
 ) -> None:
     assert term_of(value, direction) == term
+
+
+@pytest.mark.skipif(not (SCENARIOS / "sources.yaml").exists(), reason="scenarios/ not present")
+@pytest.mark.parametrize(
+    "run",
+    [
+        {"feasibility": "expected"},
+        {"gaps": "worst"},
+        {"gaps": "zero"},
+        {"lens": "face-ripped-off", "lens_mode": "own"},
+        {"lens": "terror-gift-russia"},
+        {"min_feasibility": 0.2},
+        {"options": ("justice-cooperation", "intelligence-sharing", "lower-level-contact")},
+    ],
+)
+def test_every_run_option_reproduces_the_run_and_prunes_nothing_that_matters(
+    run: dict[str, Any],
+) -> None:
+    """find_linchpins checks that the opened library reproduces the run's matrix (it raises
+    otherwise); pruning must leave every entry as the full search finds it."""
+    lib = load_library(SCENARIOS)
+    options = RunOptions(**run)
+    pruned = find_linchpins(lib, options, samples=100)
+    full = find_linchpins(lib, options, samples=100, prune=False)
+    assert pruned.winner == evaluate(lib, options).winner
+    assert [j.to_dict() for j in pruned.judgements] == [j.to_dict() for j in full.judgements]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--top", "0"], "--top: must be at least 1"),
+        (["--samples", "0"], "--samples: must be at least 1"),
+        (["--seed", "-1"], "--seed: must be a non-negative integer"),
+        (["--format", "xml"], "unknown format 'xml'"),
+    ],
+)
+def test_cli_bad_values_exit_1_with_one_line(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["linchpins", str(MINI), *args])
+    assert result.exit_code == 1
+    assert message in result.stderr
