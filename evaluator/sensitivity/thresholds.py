@@ -51,6 +51,7 @@ BoolArray = npt.NDArray[np.bool_]
 GRID = 128
 REFINE = 15
 TOL = 1e-9
+MAX_ROUNDS = 40  # 16**40 >> any domain / TOL: only a bracket stuck on float spacing stops here
 CHUNK = 4096  # candidates per evaluate call: bounds memory to CHUNK x (parameters + m x n)
 PRUNABLE_NORMALIZATIONS = ("minmax", "offset-minmax", "none")
 
@@ -255,7 +256,9 @@ class Searcher:
         near, far = np.array(near_l, dtype=np.float64), np.array(far_l, dtype=np.float64)
         which = np.asarray(knob_l, dtype=np.intp)
         inner = np.arange(1, refine + 1) / (refine + 1)
-        while which.size and np.max(np.abs(far - near)) > TOL:
+        rounds = 0
+        while which.size and np.max(np.abs(far - near)) > TOL and rounds < MAX_ROUNDS:
+            rounds += 1
             pts = near[:, None] + (far - near)[:, None] * inner[None, :]
             w, r = self.score(knobs, np.repeat(which, refine), pts.ravel())
             hit = self.changed(w, r).reshape(len(which), refine)
