@@ -52,7 +52,8 @@ GRID = 128
 REFINE = 15
 TOL = 1e-9
 MAX_ROUNDS = 40  # 16**40 >> any domain / TOL: only a bracket stuck on float spacing stops here
-CHUNK = 4096  # candidates per evaluate call: bounds memory to CHUNK x (parameters + m x n)
+CHUNK = 4096  # most candidates per kernel call
+CHUNK_FLOATS = 2**23  # and at most this many floats (64 MB) of matrices and parameters
 PRUNABLE_NORMALIZATIONS = ("minmax", "offset-minmax", "none")
 
 
@@ -118,6 +119,8 @@ class Searcher:
             and any(g.column == last for g in evidence.gap_columns)
         )
         self.slopes: dict[int, _Slope] = {}
+        size = self.matrix.size + base.size
+        self.chunk = max(2, min(CHUNK, CHUNK_FLOATS // size))
 
     def outcomes(self, scores: FloatArray) -> tuple[IntArray, FloatArray]:
         """Winner index and the target's average rank (NaN without one) per row of scores."""
@@ -189,11 +192,11 @@ class Searcher:
     def score(
         self, knobs: list[Knob], which: IntArray, values: FloatArray
     ) -> tuple[IntArray, FloatArray]:
-        """Outcomes of the candidates, scored in chunks of :data:`CHUNK`."""
+        """Outcomes of the candidates, scored in chunks of :attr:`chunk` candidates."""
         winners: list[IntArray] = []
         ranks: list[FloatArray] = []
-        for start in range(0, len(which), CHUNK):
-            part = slice(start, start + CHUNK)
+        for start in range(0, len(which), self.chunk):
+            part = slice(start, start + self.chunk)
             mats = self.matrices(knobs, which[part], values[part])
             scores, ok = self._scores(mats)
             w, r = self.outcomes(scores)
@@ -306,8 +309,9 @@ class Searcher:
         m, n = self.matrix.shape
         known = (self.evidence.coverage != GAP).ravel()
         candidates = [q for q, kn in enumerate(knobs) if kn.param >= 0]
-        for start in range(0, len(candidates), CHUNK // 2):
-            rows = np.asarray(candidates[start : start + CHUNK // 2], dtype=np.intp)
+        half = max(1, self.chunk // 2)
+        for start in range(0, len(candidates), half):
+            rows = np.asarray(candidates[start : start + half], dtype=np.intp)
             ends = np.array([[knobs[q].domain[0], knobs[q].domain[1]] for q in rows])
             mats = self.evaluate(knobs, np.repeat(rows, 2), ends.ravel())
             moved = np.asarray(mats != self.matrix[None]).reshape(len(rows), 2, m, n)
