@@ -23,7 +23,7 @@ from ..weights import profile_weights
 from . import charts
 from .charts import fmt
 from .evidence_view import matrix_view, number, option_cards, source_view, source_views
-from .sliders import slider_controls, slider_data
+from .sliders import live_view
 from .summary import (
     chance,
     compose_verdict,
@@ -69,13 +69,7 @@ def build_context(results: Results) -> View:
         "coverage": coverage(ev, lib),
         "cards": cards(results),
         "robustness": robustness(results.sensitivity, lib),
-        "sliders": {
-            "controls": slider_controls(ev, lib),
-            "data": slider_data(ev, lib),
-            "method": METHODS[ev.setup.method].name,
-            "normalization": ev.setup.normalization or "",
-            "expected": ev.setup.feasibility == "expected",
-        },
+        "sliders": live_view(ev, lib),
         "appendix": appendix(ev, lib),
     }
 
@@ -173,6 +167,7 @@ def ranking(ev: Evaluation, lib: Library) -> View:
         {
             "id": ev.option_ids[i],
             "title": titles[ev.option_ids[i]],
+            "short": short[ev.option_ids[i]],
             "rank": number(float(ev.ranks[i])),
             "score": fmt(float(ev.scores[i])),
         }
@@ -271,10 +266,12 @@ def comparison(ev: Evaluation, comp: Comparison, lib: Library) -> View:
         }
         for o in order
     ]
-    base = np.asarray([ev.ranks[ev.option_ids.index(o)] for o in comp.option_ids])
+    # options the run excludes (below its feasibility gate) have no rank in any column
+    kept = [k for k, o in enumerate(comp.option_ids) if o in ev.option_ids]
+    base = np.asarray([ev.ranks[ev.option_ids.index(comp.option_ids[k])] for k in kept])
     agreement = []
     for j in grid:
-        tau = kendall_tau_b(base, comp.ranks[:, j])
+        tau = kendall_tau_b(base, comp.ranks[kept, j])
         agreement.append(_tau_cell(tau))
     matrix = [
         {
