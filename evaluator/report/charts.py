@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from .formatting import fmt
+
 PALETTE: tuple[str, ...] = (
     "#E69F00",
     "#56B4E9",
@@ -92,12 +94,6 @@ def colour_keys(
     return [series_colour(j) for j in range(len(names))], [
         (n, series_colour(j)) for j, n in enumerate(names)
     ]
-
-
-def fmt(value: float, digits: int = 3) -> str:
-    """Fixed-decimal text, never ``-0.000``."""
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:

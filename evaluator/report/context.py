@@ -23,15 +23,13 @@ from ..scoring.promethee import promethee_flows
 from ..sensitivity import Sensitivity
 from ..weights import profile_weights
 from . import charts
-from .charts import fmt
-from .evidence_view import matrix_view, number, option_cards, source_view, source_views
+from .evidence_view import matrix_view, option_cards, source_view, source_views
+from .formatting import count, fmt, icd_term, number, percent
 from .sliders import live_view
 from .summary import (
     chance,
     compose_verdict,
     contenders,
-    icd_term,
-    percent,
     short_label,
     verdict_facts,
     what_if_rows,
@@ -125,7 +123,7 @@ def manifest(results: Results) -> View:
         ],
         "command": " ".join(["evaluator score", lib.name, *setup.run.command_args()]),
         "seed": smaa.seed,
-        "samples": f"{smaa.samples:,}",
+        "samples": count(smaa.samples),
         "weights_model": weights_model,
         "uncertainty": results.sensitivity.uncertainty,
         "version": results.version,
@@ -467,7 +465,7 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
         "ranks": [str(r + 1) for r in range(len(ids))],
         "smaa_rows": smaa_rows,
         "criteria": crit_names,
-        "samples": f"{smaa.samples:,}",
+        "samples": count(smaa.samples),
         "what_ifs": what_if_rows(sens.what_ifs, titles, texts),
     }
 

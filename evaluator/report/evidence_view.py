@@ -33,16 +33,11 @@ from ..model import (
     midpoint,
     scale_bounds,
 )
-from .charts import fmt, sequential_colour
-from .summary import icd_term, short_label
+from .charts import sequential_colour
+from .formatting import fmt, icd_term, number
+from .summary import short_label
 
 View = dict[str, Any]
-
-
-def number(value: float) -> str:
-    """At most two decimals, trailing zeros dropped: ``4``, ``2.5``, ``0.33``."""
-    text = fmt(value, 2)
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def scale_text(value: Scale) -> str:

@@ -29,7 +29,7 @@ from ..scoring import ranking as tie_rule
 from ..scoring.prepared import aggregation_parts
 from ..weights import profile_weights
 from . import charts
-from .charts import fmt
+from .formatting import fmt
 
 #: Flags the copy command states explicitly (from the run as resolved) or leaves to the
 #: sliders (one --weight per slider fixes the whole vector, so --ranking has no say).

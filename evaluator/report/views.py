@@ -30,13 +30,13 @@ import numpy.typing as npt
 from ..evaluation import Setup
 from ..scoring import normalize, order
 from ..scoring.normalize import FloatArray
+from ..scoring.ranking import tie_rtol
 
 #: Methods whose score is linear in the weights (so a sweep is a set of straight lines).
 LINEAR = ("weighted-sum", "promethee-ii")
 #: Grid for the other methods (t = 0, 1/40, ..., 1) and the bisection's steps.
 GRID = 41
 BISECTIONS = 40
-EDGE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def swept_weights(weights: npt.ArrayLike, j: int, t: npt.ArrayLike) -> FloatArra
     rest = 1.0 - w[j]
     others = w.copy()
     others[j] = 0.0
-    if rest > 1e-12:
+    if rest > 0.0:
         others = others / rest
     else:
         others = np.where(np.arange(w.size) == j, 0.0, 1.0 / max(w.size - 1, 1))
@@ -101,14 +101,14 @@ def weight_sweep(
         ends = scores_at(np.array([0.0, 1.0]))
         s0, slope = ends[0], ends[1] - ends[0]
         cuts = {0.0, 1.0}
+        edge = tie_rtol()  # a meeting this close to an end is a tie there, not a change
         m = s0.size
         for a in range(m):
             for b in range(a + 1, m):
                 ds = slope[a] - slope[b]
                 if ds != 0.0:
                     t = (s0[b] - s0[a]) / ds
-                    # a meeting within EDGE of an end is a tie there, not a change of lead
-                    if EDGE < t < 1.0 - EDGE:
+                    if edge < t < 1.0 - edge:
                         cuts.add(float(t))
         points = np.array(sorted(cuts))
         middles = (points[:-1] + points[1:]) / 2.0
@@ -199,7 +199,7 @@ def vikor_compromise(
     if m == 1:
         return Compromise((first,), True, True, 1.0)
     dq = 1.0 / (m - 1)
-    eps = 1e-12
+    eps = tie_rtol()  # Q, S and R lie in [0, 1]: the tie rule's tolerance, unscaled
     advantage = qv[ranked[1]] - qv[first] >= dq - eps
     stability = bool(sv[first] <= sv.min() + eps or rv[first] <= rv.min() + eps)
     if not advantage:
@@ -211,13 +211,13 @@ def vikor_compromise(
     return Compromise(members, bool(advantage), stability, dq)
 
 
-def promethee_one(
-    phi_plus: npt.ArrayLike, phi_minus: npt.ArrayLike, *, tol: float = 1e-12
-) -> list[tuple[int, int, str]]:
+def promethee_one(phi_plus: npt.ArrayLike, phi_minus: npt.ArrayLike) -> list[tuple[int, int, str]]:
     """Every pair (a < b) with its PROMETHEE I relation: ``"P"`` (a outranks b), ``"P-"`` (b
-    outranks a), ``"I"`` (indifferent) or ``"R"`` (incomparable)."""
+    outranks a), ``"I"`` (indifferent) or ``"R"`` (incomparable); flows within the tie
+    rule's tolerance (flows lie in [0, 1]) count as equal."""
     plus = np.asarray(phi_plus, dtype=float)
     minus = np.asarray(phi_minus, dtype=float)
+    tol = tie_rtol()
     out = []
     for a in range(plus.size):
         for b in range(a + 1, plus.size):

@@ -19,8 +19,8 @@ from evaluator.report.evidence_view import (
     scale_text,
     source_risks,
 )
+from evaluator.report.formatting import icd_term, percent
 from evaluator.report.sliders import slider_data
-from evaluator.report.summary import icd_term, percent
 from evaluator.scoring import normalize
 from evaluator.sensitivity import analyse_sensitivity
 
