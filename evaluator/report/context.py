@@ -56,14 +56,19 @@ class Results:
         return self.sensitivity.evaluation
 
 
+#: Options shown in full detail (cards, matrix, coverage, acceptability and the other
+#: per-option tables); past it each further option gets one compact row (issue 16).
+DETAIL = 25
+
+
 def build_context(results: Results) -> View:
     """The whole view-model, one key per report section."""
     lib, ev = results.library, results.evaluation
-    return {
+    view = {
         "title": f"Policy options compared: {lib.name}",
         "manifest": manifest(results),
         "verdict": verdict(results),
-        "ranking": ranking(ev, lib),
+        "ranking": ranking(ev, lib, limit=DETAIL),
         "views": analyst_views(ev, lib),
         "comparison": comparison(ev, results.comparison, lib),
         "matrix": matrix_view(ev, lib),
@@ -74,6 +79,62 @@ def build_context(results: Results) -> View:
         "sliders": live_view(ev, lib),
         "appendix": appendix(ev, lib),
     }
+    view["scale"] = at_scale(view, results, DETAIL)
+    return view
+
+
+def at_scale(view: View, results: Results, detail: int) -> View:
+    """Cut every per-option table to the ``detail`` best-ranked options (in place) and
+    return the compact rows of the others (rank order) with the note that says so.
+
+    The live ranking, the head-to-head, the rank table and the charts keep every option;
+    the full tables stay in ``evaluator sensitivity --format json`` and ``compare``.
+    """
+    ev, lib = results.evaluation, results.library
+    m = len(ev.option_ids)
+    if m <= detail:
+        return {"rest": [], "detail": m, "total": m, "note": "", "top_k": min(3, m)}
+    view["cards"] = view["cards"][:detail]
+    view["matrix"]["rows"] = view["matrix"]["rows"][:detail]
+    view["coverage"]["rows"] = view["coverage"]["rows"][:detail]
+    view["comparison"]["rows"] = view["comparison"]["rows"][:detail]
+    view["sources"]["heat_rows"] = view["sources"]["heat_rows"][:detail]
+    view["sources"]["lens_rows"] = view["sources"]["lens_rows"][:detail]
+    view["robustness"]["smaa_rows"] = view["robustness"]["smaa_rows"][:detail]
+    view["views"]["map"]["rows"] = view["views"]["map"]["rows"][:detail]
+    smaa = results.sensitivity.smaa
+    labels = ev.setup.evidence.coverage_labels()
+    why = why_lines(results.sensitivity, lib)
+    titles = {o.id: o.title for o in lib.options}
+    top_k = min(3, m)
+    rest = []
+    for k, i in enumerate(int(x) for x in ev.order):
+        if k < detail:
+            continue
+        o = ev.option_ids[i]
+        counts = dict.fromkeys(("evidence", "unaffected", "gap"), 0)
+        for label in labels[o].values():
+            counts[label] += 1
+        rest.append(
+            {
+                "id": o,
+                "rank": number(float(ev.ranks[i])),
+                "title": titles[o],
+                "short": short_label(o, titles[o]),
+                "score": fmt(float(ev.scores[i])),
+                "p_best": percent(float(smaa.p_best[i]), 1),
+                "top_k": percent(float(smaa.rank_acceptability[i, :top_k].sum()), 1),
+                "last": percent(float(smaa.rank_acceptability[i, -1]), 1),
+                "counts": counts,
+                "why": why[o],
+            }
+        )
+    note = (
+        f"Full detail for the {detail} best-ranked of the {m} options; the other {m - detail} "
+        "get one compact row each here. The full tables are in evaluator sensitivity "
+        "--format json (and evaluator compare for the ranks)."
+    )
+    return {"rest": rest, "detail": detail, "total": m, "note": note, "top_k": top_k}
 
 
 def cards(results: Results) -> list[View]:
@@ -159,8 +220,9 @@ def _count_quotes(lib: Library) -> int:
     return total
 
 
-def ranking(ev: Evaluation, lib: Library) -> View:
-    """Rank table and the contribution (or score) bars."""
+def ranking(ev: Evaluation, lib: Library, limit: int | None = None) -> View:
+    """Rank table (every option) and the contribution (or score) bars and numbers of the
+    ``limit`` best-ranked options (all when None)."""
     titles = {o.id: o.title for o in lib.options}
     short = {o.id: short_label(o.id, o.title) for o in lib.options}
     names = [c.name for c in lib.all_criteria]
@@ -176,6 +238,7 @@ def ranking(ev: Evaluation, lib: Library) -> View:
         for i in order
     ]
     setup = ev.setup
+    shown = order[:limit] if limit is not None else order
     contrib = ev.contributions
     if contrib is None and setup.method == "promethee-ii":
         parts = aggregation_parts(
@@ -201,7 +264,7 @@ def ranking(ev: Evaluation, lib: Library) -> View:
                 ),
                 fmt(float(contrib[i].sum())),
             )
-            for i in order
+            for i in shown
         ]
         chart = charts.bar_chart(
             bar_rows,
@@ -226,13 +289,13 @@ def ranking(ev: Evaluation, lib: Library) -> View:
                     "cells": [fmt(float(v)) for v in contrib[i]],
                     "total": fmt(float(contrib[i].sum())),
                 }
-                for i in order
+                for i in shown
             ],
         }
     else:
         lower = not setup.higher_is_better
         chart = charts.score_bars(
-            [(short[ev.option_ids[i]], float(ev.scores[i])) for i in order],
+            [(short[ev.option_ids[i]], float(ev.scores[i])) for i in shown],
             caption=f"{METHODS[setup.method].name} scores"
             + (" (Q: lower is better)" if lower else " (higher is better)")
             + "; this method does not split into per-criterion contributions",
@@ -240,6 +303,7 @@ def ranking(ev: Evaluation, lib: Library) -> View:
         table = None
     return {
         "rows": rows,
+        "shown": len(shown),
         "chart": chart,
         "contributions": table,
         "higher_is_better": setup.higher_is_better,
