@@ -83,6 +83,45 @@ def _leader(scores: FloatArray, ids: Sequence[str], higher: bool) -> int:
     return int(order(scores, ids, higher_is_better=higher)[0])
 
 
+def lead_changes(
+    start: npt.ArrayLike, slope: npt.ArrayLike, ids: Sequence[str]
+) -> list[Crossover]:
+    """Where the top of the lines s_i(t) = start_i + t slope_i (higher is better) changes
+    hands on (0, 1): a walk along the upper envelope, O(m) per change.
+
+    From the leader L at t, the next change is the earliest t* > t at which a steeper line
+    meets L's; just after t* the leader is, among the lines level with L there (within the
+    tie rule's tolerance), the steepest, ties by the tie rule. Meetings within the tolerance
+    of either end are ties there, not changes.
+    """
+    s0 = np.asarray(start, dtype=float)
+    k = np.asarray(slope, dtype=float)
+    edge = tie_rtol()
+
+    def just_after(t: float, lead: int) -> int:
+        """The leader just after t: the steepest of the lines level with ``lead`` at t."""
+        values = s0 + t * k
+        level = values >= values[lead] - edge * float(np.abs(values).max())
+        tied = np.flatnonzero(level & (k >= float(k[level].max())))
+        return int(tied[_leader(values[tied], [ids[int(i)] for i in tied], True)])
+
+    lead = just_after(0.0, _leader(s0, ids, True))
+    t = 0.0
+    out: list[Crossover] = []
+    for _ in range(s0.size):
+        steeper = k - k[lead]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            meet = np.where(steeper > 0, (s0[lead] - s0) / steeper, np.inf)
+        meet = np.where(meet > t + edge, meet, np.inf)
+        nxt = float(meet.min())
+        if not nxt < 1.0 - edge:
+            break
+        new = just_after(nxt, lead)
+        out.append(Crossover(nxt, lead, new))
+        lead, t = new, nxt
+    return out
+
+
 def weight_sweep(
     setup: Setup, matrix: FloatArray, ids: Sequence[str], j: int, *, grid: int = GRID
 ) -> Sweep:
@@ -100,24 +139,7 @@ def weight_sweep(
     if setup.method in LINEAR:
         ends = scores_at(np.array([0.0, 1.0]))
         s0, slope = ends[0], ends[1] - ends[0]
-        cuts = {0.0, 1.0}
-        edge = tie_rtol()  # a meeting this close to an end is a tie there, not a change
-        m = s0.size
-        for a in range(m):
-            for b in range(a + 1, m):
-                ds = slope[a] - slope[b]
-                if ds != 0.0:
-                    t = (s0[b] - s0[a]) / ds
-                    if edge < t < 1.0 - edge:
-                        cuts.add(float(t))
-        points = np.array(sorted(cuts))
-        middles = (points[:-1] + points[1:]) / 2.0
-        leaders = [_leader(s0 + t * slope, ids, higher) for t in middles]
-        crossings = tuple(
-            Crossover(float(points[k + 1]), leaders[k], leaders[k + 1])
-            for k in range(len(leaders) - 1)
-            if leaders[k] != leaders[k + 1]
-        )
+        crossings = tuple(lead_changes(s0, slope, ids))
         ts = np.array([0.0, 1.0])
         return Sweep(j, float(w[j]), ts, np.vstack([s0, s0 + slope]), crossings, True)
     ts = np.linspace(0.0, 1.0, grid)

@@ -3,6 +3,8 @@ mini library against the scoring kernels."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from conftest import build_mini
@@ -12,6 +14,7 @@ from evaluator.evaluation import as_library, evaluate
 from evaluator.report.views import (
     benefit_harm,
     dominators,
+    lead_changes,
     promethee_one,
     swept_weights,
     vikor_compromise,
@@ -162,3 +165,36 @@ def test_method_views_appear_with_their_method(
         assert text in html
     for text in [*absent, 'id="tornado"']:
         assert text not in html
+
+
+def brute_force_changes(s0: np.ndarray, k: np.ndarray, ids: list[str]) -> list[tuple[int, int]]:
+    """Every pairwise meeting in (0, 1), the leader between consecutive ones by the tie
+    rule, and the changes of leader (the walk's reference)."""
+    cuts = {0.0, 1.0}
+    for a in range(s0.size):
+        for b in range(a + 1, s0.size):
+            if k[a] != k[b]:
+                t = (s0[b] - s0[a]) / (k[a] - k[b])
+                if 1e-9 < t < 1 - 1e-9:
+                    cuts.add(float(t))
+    points = sorted(cuts)
+    leaders = [int(order(s0 + (lo + hi) / 2 * k, ids)[0]) for lo, hi in itertools.pairwise(points)]
+    return [(a, b) for a, b in itertools.pairwise(leaders) if a != b]
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_lead_changes_walk_the_upper_envelope(seed: int) -> None:
+    """Against the brute force on random lines, some sharing a start (ties at 0) and some
+    parallel; crossovers where the brute force sees them, in order."""
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(2, 12))
+    s0 = np.round(rng.random(m), 2)
+    k = np.round(rng.normal(size=m), 2)
+    if m > 3:
+        s0[1] = s0[0]  # a tie at t = 0
+        k[3] = k[2]  # parallel lines
+    ids = [f"o{i:02d}" for i in range(m)]
+    walk = lead_changes(s0, k, ids)
+    assert [(c.before, c.after) for c in walk] == brute_force_changes(s0, k, ids)
+    for c in walk:
+        assert s0[c.before] + c.t * k[c.before] == pytest.approx(s0[c.after] + c.t * k[c.after])
