@@ -69,7 +69,7 @@ def build_context(results: Results) -> View:
         "manifest": manifest(results),
         "verdict": verdict(results),
         "ranking": ranking(ev, lib, limit=DETAIL),
-        "views": analyst_views(ev, lib),
+        "views": analyst_views(ev, lib, limit=DETAIL),
         "comparison": comparison(ev, results.comparison, lib),
         "matrix": matrix_view(ev, lib),
         "sources": source_view(ev, results.lenses, lib),
@@ -102,6 +102,9 @@ def at_scale(view: View, results: Results, detail: int) -> View:
     view["sources"]["lens_rows"] = view["sources"]["lens_rows"][:detail]
     view["robustness"]["smaa_rows"] = view["robustness"]["smaa_rows"][:detail]
     view["views"]["map"]["rows"] = view["views"]["map"]["rows"][:detail]
+    for method in ("vikor", "promethee"):
+        if view["views"][method] is not None:
+            view["views"][method]["rows"] = view["views"][method]["rows"][:detail]
     smaa = results.sensitivity.smaa
     labels = ev.setup.evidence.coverage_labels()
     why = why_lines(results.sensitivity, lib)
@@ -580,11 +583,11 @@ def appendix(ev: Evaluation, lib: Library) -> View:
     }
 
 
-def analyst_views(ev: Evaluation, lib: Library) -> View:
+def analyst_views(ev: Evaluation, lib: Library, limit: int | None = None) -> View:
     """Weight-sensitivity lines, the benefit / harm / feasibility map, and the method's own
     view (VIKOR's S, R, Q and compromise set; PROMETHEE I flows)."""
     return {
-        "sweeps": sweeps(ev, lib),
+        "sweeps": sweeps(ev, lib, limit),
         "map": harm_map(ev, lib),
         "vikor": vikor_view(ev, lib) if ev.setup.method == "vikor" else None,
         "promethee": promethee_view(ev, lib) if ev.setup.method == "promethee-ii" else None,
@@ -594,8 +597,10 @@ def analyst_views(ev: Evaluation, lib: Library) -> View:
 HIGHLIGHTED = 5
 
 
-def sweeps(ev: Evaluation, lib: Library) -> View:
-    """One small chart per criterion: every option's score against that criterion's weight."""
+def sweeps(ev: Evaluation, lib: Library, limit: int | None = None) -> View:
+    """One small chart per criterion: every option's score against that criterion's weight
+    (the lines of the ``limit`` best-ranked options when there are more; the changes of
+    first place are found among all of them)."""
     setup = ev.setup
     ids = ev.option_ids
     short = {o.id: short_label(o.id, o.title) for o in lib.options}
@@ -620,9 +625,10 @@ def sweeps(ev: Evaluation, lib: Library) -> View:
                 strong.get(i, charts.OTHERS),
                 i in strong,
             )
-            for i in range(len(ids))
+            for i in sorted(ranked[:limit])
         ]
-        lo, hi = float(sweep.scores.min()), float(sweep.scores.max())
+        drawn = sweep.scores[:, ranked[:limit]]
+        lo, hi = float(drawn.min()), float(drawn.max())
         about = "" if sweep.exact else "about "
         notes = [
             f"At {about}{_weight_text(x.t)}: {short[ids[x.after]]} overtakes {short[ids[x.before]]}"
@@ -650,7 +656,10 @@ def sweeps(ev: Evaluation, lib: Library) -> View:
         )
     legend = [(short[ids[i]], strong[i]) for i in ranked[:HIGHLIGHTED]]
     if len(ids) > HIGHLIGHTED:
-        legend.append(("the other options", charts.OTHERS))
+        others = "the other options"
+        if limit is not None and len(ids) > limit:
+            others = f"the other options to rank {limit} (lines of the rest left out)"
+        legend.append((others, charts.OTHERS))
     how = (
         "each line is exact (the score is linear in the weight) and each crossover is an exact "
         "intersection"
@@ -760,7 +769,8 @@ def vikor_view(ev: Evaluation, lib: Library) -> View:
     }
 
 
-PROMETHEE_WORDS = {"P": "outranks", "I": "is indifferent to", "R": "is incomparable with"}
+#: Incomparable pairs named in the text (best-ranked first); the count covers them all.
+LISTED_PAIRS = 12
 
 
 def promethee_view(ev: Evaluation, lib: Library) -> View:
@@ -787,11 +797,12 @@ def promethee_view(ev: Evaluation, lib: Library) -> View:
     )
     return {
         "rows": rows,
+        "incomparable_count": len(pairs),
         "incomparable": [
             f"{short[ids[a]]} and {short[ids[b]]}"
             if place[a] < place[b]
             else f"{short[ids[b]]} and {short[ids[a]]}"
-            for a, b in pairs
+            for a, b in pairs[:LISTED_PAIRS]
         ],
         "pairs": len(relations),
     }

@@ -83,9 +83,7 @@ def _leader(scores: FloatArray, ids: Sequence[str], higher: bool) -> int:
     return int(order(scores, ids, higher_is_better=higher)[0])
 
 
-def lead_changes(
-    start: npt.ArrayLike, slope: npt.ArrayLike, ids: Sequence[str]
-) -> list[Crossover]:
+def lead_changes(start: npt.ArrayLike, slope: npt.ArrayLike, ids: Sequence[str]) -> list[Crossover]:
     """Where the top of the lines s_i(t) = start_i + t slope_i (higher is better) changes
     hands on (0, 1): a walk along the upper envelope, O(m) per change.
 

@@ -135,6 +135,11 @@ def test_full_detail_for_the_best_25_and_one_compact_row_for_the_rest(
     acceptability = robustness.split("<h4>Central weights</h4>")[0]
     assert len(re.findall(r'<td class="num shade top-k"', acceptability)) == DETAIL
     assert acceptability.count('<table class="numbers compact">') == 1
+    # the sensitivity charts draw the lines of the 25 (the map keeps every point)
+    sweeps = re.findall(r'<svg class="sweep".*?</svg>', big_html, re.S)
+    assert sweeps
+    assert all(svg.count("<polyline") == DETAIL for svg in sweeps)
+    assert len(re.findall(r'<g class="pt', big_html)) == OPTIONS
     # every option is still in the live ranking and the head-to-head
     live = re.search(r'<ol id="live-ranking".*?</ol>', big_html, re.S)
     assert live is not None
