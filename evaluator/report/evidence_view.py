@@ -345,7 +345,8 @@ def _not_assessed(lens: Evaluation) -> int:
 
 
 def disagreements(library: Library, sources: Mapping[str, View], limit: int = 12) -> list[View]:
-    """Risks and preconditions assessed by two or more sources, widest spread first."""
+    """Risks and preconditions two or more sources assess differently (likelihood or
+    mitigability), widest likelihood spread first."""
     found: list[tuple[float, str, View]] = []
     titles = {o.id: short_label(o.id, o.title) for o in library.options}
     for o in library.options:
@@ -355,6 +356,9 @@ def disagreements(library: Library, sources: Mapping[str, View], limit: int = 12
                 continue
             mids = [midpoint(likelihood_bounds(a.likelihood)) for a in item.assessments]
             spread = max(mids) - min(mids)
+            mitigations = {getattr(a, "mitigable", "") for a in item.assessments}
+            if spread == 0 and len(mitigations) == 1:
+                continue  # the sources agree on it: not a disagreement
             views = [
                 {
                     "source": sources[a.source],
