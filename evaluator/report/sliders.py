@@ -1,4 +1,11 @@
-"""What the live weight sliders need: controls for the template and data for report.js.
+"""What the live-weights section needs: controls for the template and data for report.js.
+
+The section holds the sliders, one button per profile (its normalized weights), the live
+ranking with contribution bars, a head-to-head of two options (the per-criterion terms of
+:func:`evaluator.scoring.prepared.criterion_terms`), the view in the URL hash and a copy
+command (:func:`command_base` plus one ``--weight C=V`` per slider). Kernel options that
+have no command-line flag (VIKOR's ``v``, PROMETHEE's preference functions, set through
+the Python API) are not in the command.
 
 The page only aggregates. Python prepares each method's weight-independent part
 (:func:`evaluator.scoring.prepared.aggregation_parts`: the normalized matrix, its log, TOPSIS's

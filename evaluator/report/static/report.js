@@ -11,6 +11,10 @@
  *             embedded (data.ties), never a constant of its own
  * On load the page ranks at the run's weights and shows an alert if that differs from the
  * embedded ranking. Text from the data is only ever set with textContent.
+ * Around the ranking: contribution bars and the head-to-head from the per-criterion terms
+ * (prepared.criterion_terms), profile buttons, the view in the URL hash (#w=ID:V,...;a=;b=,
+ * restored on load; unknown ids ignored, values clamped to [0, 1]) and the copy command
+ * (data.command plus one --weight=ID=V per slider, quoted as Python's shlex.quote).
  */
 (function () {
   "use strict";
