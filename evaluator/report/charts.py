@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from .formatting import fmt
+
 PALETTE: tuple[str, ...] = (
     "#E69F00",
     "#56B4E9",
@@ -92,12 +94,6 @@ def colour_keys(
     return [series_colour(j) for j in range(len(names))], [
         (n, series_colour(j)) for j, n in enumerate(names)
     ]
-
-
-def fmt(value: float, digits: int = 3) -> str:
-    """Fixed-decimal text, never ``-0.000``."""
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
@@ -309,3 +305,133 @@ def acceptability_chart(rows: Sequence[tuple[str, Sequence[float]]], *, caption:
     ]
     keys = [(f"rank {r + 1}", colours[r]) for r in range(count)]
     return bar_chart(bar_rows, caption=caption, legend_items=keys, domain=(0.0, 1.0))
+
+
+#: Line colours for the highlighted options of a sweep (blue, vermillion, green, orange,
+#: reddish purple: the palette less yellow and sky blue, which are faint as thin lines).
+LINE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7")
+OTHERS = "#000000"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One option's score line: points (t, score), colour, whether highlighted."""
+
+    label: str
+    points: tuple[tuple[float, float], ...]
+    colour: str
+    strong: bool
+
+
+def sweep_svg(
+    lines: Sequence[Line],
+    marks: Sequence[float],
+    now: float,
+    domain: tuple[float, float],
+    label: str,
+) -> Markup:
+    """Score lines over t in [0, 1] (x: 0..100, y: 0..60, top = high), a solid line at the
+    current weight and a dashed one at each change of the top option."""
+    lo, hi = domain
+
+    def y(v: float) -> str:
+        return fmt(60.0 - (0.0 if hi <= lo else (v - lo) / (hi - lo) * 56.0) - 2.0, 2)
+
+    parts: list[Markup] = [
+        Markup(
+            '<line x1="{0}" x2="{0}" y1="0" y2="60" class="now" '
+            'vector-effect="non-scaling-stroke"/>'
+        ).format(fmt(100 * now, 2))
+    ]
+    for t in marks:
+        parts.append(
+            Markup(
+                '<line x1="{0}" x2="{0}" y1="0" y2="60" class="cross" '
+                'vector-effect="non-scaling-stroke"/>'
+            ).format(fmt(100 * t, 2))
+        )
+    for line in sorted(lines, key=lambda item: item.strong):
+        pts = " ".join(f"{fmt(100 * t, 2)},{y(v)}" for t, v in line.points)
+        parts.append(
+            Markup(
+                '<polyline points="{}" stroke="{}" class="{}" vector-effect="non-scaling-stroke">'
+                "<title>{}</title></polyline>"
+            ).format(pts, line.colour, "strong" if line.strong else "faint", line.label)
+        )
+    return Markup(
+        '<svg class="sweep" viewBox="0 0 100 60" preserveAspectRatio="none" role="img" '
+        'aria-label="{}">{}</svg>'
+    ).format(label, Markup("").join(parts))
+
+
+def scatter_svg(
+    points: Sequence[tuple[float, float, float, str, bool]],
+    *,
+    x_label: str,
+    y_label: str,
+    label: str,
+) -> Markup:
+    """A fixed-aspect scatter (640 x 400): points ``(x, y, size 0..1, mark, hollow)``; x grows
+    to the right, y upwards; each point is a circle sized by ``size`` with ``mark`` inside."""
+    left, right, top, bottom = 56.0, 624.0, 16.0, 352.0
+    xs = [p[0] for p in points] or [0.0]
+    ys = [p[1] for p in points] or [0.0]
+
+    def span(values: Sequence[float]) -> tuple[float, float]:
+        lo, hi = min(values), max(values)
+        pad = (hi - lo) * 0.08 or 0.05
+        return lo - pad, hi + pad
+
+    (x0, x1), (y0, y1) = span(xs), span(ys)
+
+    def px(v: float) -> float:
+        return left + (v - x0) / (x1 - x0) * (right - left)
+
+    def py(v: float) -> float:
+        return bottom - (v - y0) / (y1 - y0) * (bottom - top)
+
+    parts: list[Markup] = [
+        Markup(
+            '<line x1="{l}" y1="{b}" x2="{r}" y2="{b}" class="axis"/>'
+            '<line x1="{l}" y1="{t}" x2="{l}" y2="{b}" class="axis"/>'
+            '<text x="{cx}" y="390" text-anchor="middle">{xl}</text>'
+            '<text x="14" y="{cy}" text-anchor="middle" transform="rotate(-90 14 {cy})">{yl}</text>'
+            '<text x="{l}" y="370" text-anchor="start">{x0}</text>'
+            '<text x="{r}" y="370" text-anchor="end">{x1}</text>'
+            '<text x="50" y="{b}" text-anchor="end">{y0}</text>'
+            '<text x="50" y="{tt}" text-anchor="end">{y1}</text>'
+        ).format(
+            l=fmt(left, 1),
+            r=fmt(right, 1),
+            t=fmt(top, 1),
+            b=fmt(bottom, 1),
+            tt=fmt(top + 10, 1),
+            cx=fmt((left + right) / 2, 1),
+            cy=fmt((top + bottom) / 2, 1),
+            xl=x_label,
+            yl=y_label,
+            x0=fmt(x0, 2),
+            x1=fmt(x1, 2),
+            y0=fmt(y0, 2),
+            y1=fmt(y1, 2),
+        )
+    ]
+    for x, yv, size, mark, hollow in sorted(points, key=lambda p: -p[2]):
+        radius = 9.0 + 9.0 * min(max(size, 0.0), 1.0)
+        parts.append(
+            Markup(
+                '<g class="{}"><circle cx="{}" cy="{}" r="{}"/>'
+                '<text x="{}" y="{}" text-anchor="middle">{}</text></g>'
+            ).format(
+                "pt hollow" if hollow else "pt",
+                fmt(px(x), 1),
+                fmt(py(yv), 1),
+                fmt(radius, 1),
+                fmt(px(x), 1),
+                fmt(py(yv) + 5, 1),
+                mark,
+            )
+        )
+    return Markup(
+        '<svg class="scatter" viewBox="0 0 640 400" role="img" aria-label="{}">{}</svg>'
+    ).format(label, Markup("").join(parts))

@@ -33,16 +33,11 @@ from ..model import (
     midpoint,
     scale_bounds,
 )
-from .charts import fmt, sequential_colour
-from .summary import icd_term, short_label
+from .charts import sequential_colour
+from .formatting import fmt, icd_term, number
+from .summary import short_label
 
 View = dict[str, Any]
-
-
-def number(value: float) -> str:
-    """At most two decimals, trailing zeros dropped: ``4``, ``2.5``, ``0.33``."""
-    text = fmt(value, 2)
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def scale_text(value: Scale) -> str:
@@ -350,7 +345,8 @@ def _not_assessed(lens: Evaluation) -> int:
 
 
 def disagreements(library: Library, sources: Mapping[str, View], limit: int = 12) -> list[View]:
-    """Risks and preconditions assessed by two or more sources, widest spread first."""
+    """Risks and preconditions two or more sources assess differently (likelihood or
+    mitigability), widest likelihood spread first."""
     found: list[tuple[float, str, View]] = []
     titles = {o.id: short_label(o.id, o.title) for o in library.options}
     for o in library.options:
@@ -360,6 +356,9 @@ def disagreements(library: Library, sources: Mapping[str, View], limit: int = 12
                 continue
             mids = [midpoint(likelihood_bounds(a.likelihood)) for a in item.assessments]
             spread = max(mids) - min(mids)
+            mitigations = {getattr(a, "mitigable", "") for a in item.assessments}
+            if spread == 0 and len(mitigations) == 1:
+                continue  # the sources agree on it: not a disagreement
             views = [
                 {
                     "source": sources[a.source],

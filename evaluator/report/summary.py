@@ -29,7 +29,8 @@ from ..evaluation import Comparison, Evaluation
 from ..model import ICD203_TERMS, Library
 from ..scoring import METHODS
 from ..sensitivity import Sensitivity, WhatIf
-from .charts import fmt
+from . import formatting
+from .formatting import count, distinct, fmt, icd_term, rank_text
 
 #: DESIGN.md section 5.
 CLEAR_WINNER = 0.8
@@ -48,47 +49,15 @@ _BOUNDS = tuple(
 )
 
 
-def icd_term(p: float) -> str:
-    """The ICD 203 estimative term whose range holds probability ``p``."""
-    terms = list(ICD203_TERMS.items())
-    for term, (_, high) in terms[:-1]:
-        if p < high:
-            return term
-    return terms[-1][0]
-
-
-def percent(p: float, digits: int = 0) -> str:
-    """``0.613`` -> ``61%`` (fixed decimals)."""
-    return f"{fmt(100 * p, digits)}%"
-
-
 def chance(p: float) -> str:
-    """``p`` as a percentage on the same side of every threshold as ``p`` itself.
-
-    The thresholds (all ">=": the verdict's 0.8 and 0.9, the ICD 203 range ends, and 1) and
-    "above zero" must read the same for the printed number as for ``p``: 0.585 is "59%",
-    0.7996 is "79.96%" (not "80%"), 0.9996 is "99.96%" (not "100%"), 0.0004 is "0.04%".
-    """
-    for digits in range(7):
-        shown = float(fmt(100 * p, digits)) / 100
-        same = all((shown >= b) == (p >= b) for b in _BOUNDS)
-        if same and (shown > 0) == (p > 0):
-            return percent(p, digits)
-    return percent(p, 7)
+    """``p`` as a percentage on the same side of every verdict threshold and ICD 203 range
+    end as ``p`` itself (:func:`evaluator.report.formatting.chance`)."""
+    return formatting.chance(p, _BOUNDS)
 
 
 def with_term(p: float) -> str:
     """``59% (likely)``: the number, then its ICD 203 word."""
     return f"{chance(p)} ({icd_term(p)})"
-
-
-def distinct(value: float, current: float, digits: int = 3) -> tuple[str, str]:
-    """``value`` and ``current`` with the fewest decimals (at least ``digits``) that differ."""
-    for d in range(digits, 13):
-        a, b = fmt(value, d), fmt(current, d)
-        if a != b:
-            return a, b
-    return fmt(value, 12), fmt(current, 12)
 
 
 SHORT = 30
@@ -108,10 +77,6 @@ def short_label(option_id: str, title: str) -> str:
 
 def _quoted(text: str) -> str:
     return f"\u201c{text.rstrip('.')}\u201d"
-
-
-def _rank(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 def _names(items: Sequence[str]) -> str:
@@ -329,7 +294,7 @@ def compose_verdict(f: VerdictFacts) -> dict[str, Any]:
     t = f.titles
     clear, tied = contenders(f.p_best, f.order)
     claims: dict[str, Any] = {"clear_winner": clear, "tied": tied}
-    draws = f"{f.samples:,} draws of the weights and judgements"
+    draws = f"{count(f.samples)} draws of the weights and judgements"
     if clear is not None:
         headline = (
             f"{t[clear]} is the clear winner: best in {chance(f.p_best[clear])} of {draws} "
@@ -559,8 +524,8 @@ def what_if_rows(
             "option": titles[w.option],
             "likelihood": fmt(w.likelihood, 2),
             "term": icd_term(w.likelihood) if math.isfinite(w.likelihood) else "",
-            "rank_if_met": _rank(w.rank_if_met),
-            "rank_if_failed": _rank(w.rank_if_failed),
+            "rank_if_met": rank_text(w.rank_if_met),
+            "rank_if_failed": rank_text(w.rank_if_failed),
             "winner_if_met": titles[w.winner_if_met],
             "winner_if_failed": titles[w.winner_if_failed],
             "changes_winner": w.changes_winner,

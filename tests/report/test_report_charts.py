@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from evaluator.report import charts
 from evaluator.report.charts import BarRow, Segment
+from evaluator.report.formatting import fmt
 
 
 def rects(svg: str) -> list[tuple[float, float]]:
@@ -30,7 +31,7 @@ def rects(svg: str) -> list[tuple[float, float]]:
     ],
 )
 def test_fmt_fixed_decimals_without_negative_zero(value: float, digits: int, text: str) -> None:
-    assert charts.fmt(value, digits) == text
+    assert fmt(value, digits) == text
 
 
 def test_bar_svg_stacks_positive_segments_from_zero() -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 from conftest import GENERATED_AT
 from helpers import MINI
 
@@ -14,13 +16,15 @@ from evaluator.evaluation import as_library, compare, evaluate
 from evaluator.model import Library
 from evaluator.report.context import Results, build_context
 from evaluator.report.evidence_view import (
+    disagreements,
     judgement_text,
     likelihood_view,
     scale_text,
     source_risks,
+    source_views,
 )
+from evaluator.report.formatting import icd_term, percent
 from evaluator.report.sliders import slider_data
-from evaluator.report.summary import icd_term, percent
 from evaluator.scoring import normalize
 from evaluator.sensitivity import analyse_sensitivity
 
@@ -311,3 +315,26 @@ def test_rank_acceptability_is_a_shaded_table_with_top_k(
         assert row["full"] == next(o.title for o in library.options if o.id == ids[int(i)])
     shades = [a["bg"] for row in r["smaa_rows"] for a in row["acceptability"]]
     assert len(set(shades)) > 3  # shaded by value, not one colour
+
+
+@pytest.mark.parametrize(
+    ("likelihood", "mitigable", "listed"),
+    [
+        ("roughly even chance", "yes", False),  # same view: the sources agree
+        ("roughly even chance", "no", True),  # same likelihood, other mitigability
+        (0.1, "yes", True),  # the shipped fixture: likelihoods apart
+    ],
+)
+def test_disagreements_list_only_items_the_sources_see_differently(
+    tmp_path: Any, likelihood: Any, mitigable: str, listed: bool
+) -> None:
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    path = target / "options" / "wetland.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    review = doc["risks"][0]["assessments"][1]
+    review["likelihood"], review["mitigable"] = likelihood, mitigable
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    library = as_library(target)
+    found = [d["id"] for d in disagreements(library, source_views(library))]
+    assert ("wetland-overhyped" in found) is listed

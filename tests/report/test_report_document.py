@@ -104,7 +104,8 @@ def shipped_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, floa
 
 
 def test_measure_the_document(open_page: Any, shipped_report: tuple[Path, float]) -> None:
-    """Verdict in the first 900 px at 1440 px; height with cards closed; A4 page count."""
+    """Verdict in the first 900 px at 1440 px and 1,300 px at 390 px; height with cards
+    closed; A4 page count."""
     path, seconds = shipped_report
     found: dict[str, Any] = {"bytes": path.stat().st_size, "build_seconds": round(seconds, 2)}
     for width in (1440, 390):
@@ -128,6 +129,7 @@ def test_measure_the_document(open_page: Any, shipped_report: tuple[Path, float]
     (ARTIFACTS / "report-measurements.json").write_text(json.dumps(found, indent=2) + "\n")
     print(f"report measurements: {found}")
     assert found["verdict_bottom_1440"] <= 900, found
+    assert found["verdict_bottom_390"] <= 1300, found
     assert found["height_1440"] <= 12_000, found
     assert found["a4_pages"] <= 25, found
 
