@@ -719,6 +719,13 @@ def report_command(
     samples: SamplesOpt = 20_000,
     seed: SeedOpt = 0,
     quiet: QuietOpt = False,
+    no_linchpins: Annotated[
+        bool,
+        typer.Option(
+            "--no-linchpins",
+            help="Leave out 'What the conclusion rests on' (faster on big libraries).",
+        ),
+    ] = False,
     *,
     run: Any,
 ) -> None:
@@ -744,6 +751,7 @@ def report_command(
             seed=seed,
             generated_at=generation_time(),
             progress=progress,
+            linchpins=not no_linchpins,
         )
     finally:
         progress.close()

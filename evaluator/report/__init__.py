@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -19,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import __version__
 from ..atomic import write_text_atomically
 from ..evaluation import LibraryLike, as_library, compare, evaluate
 from ..run import RunOptions
-from ..sensitivity import analyse_sensitivity
+from ..sensitivity import analyse_sensitivity, find_linchpins
 from .context import Results, build_context
 
 __all__ = [
@@ -37,6 +38,9 @@ __all__ = [
 ]
 
 Progress = Callable[[int, int], None]
+#: Draws for the report's scenario discovery: enough for rules about options that win 5%
+#: of them (100 wins), far fewer than the rank acceptability needs.
+LINCHPIN_SAMPLES = 2_000
 
 
 def _tojson(value: Any) -> Markup:
@@ -57,6 +61,17 @@ def _tojson(value: Any) -> Markup:
     return Markup(text)
 
 
+def _inline_marks(text: str) -> Markup:
+    """Plain text with *emphasis* and `code` (the linchpin sentences' marks) as HTML.
+
+    The text is escaped first, so only these two marks become tags.
+    """
+    escaped = str(escape(text))
+    escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+    escaped = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", escaped)
+    return Markup(escaped)
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The one jinja2 environment: package templates, autoescape, strict undefined."""
@@ -69,6 +84,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["tojson"] = _tojson
+    env.filters["marks"] = _inline_marks
     return env
 
 
@@ -92,6 +108,7 @@ def build_report(
     seed: int = 0,
     generated_at: dt.datetime | None = None,
     progress: Progress | None = None,
+    linchpins: bool = True,
     **kwargs: Any,
 ) -> str:
     """The whole report as one self-contained HTML string, for one run.
@@ -108,6 +125,7 @@ def build_report(
         seed=seed,
         generated_at=generated_at,
         progress=progress,
+        linchpins=linchpins,
     )
     return render_report(build_context(results))
 
@@ -120,9 +138,12 @@ def compute_results(
     seed: int = 0,
     generated_at: dt.datetime | None = None,
     progress: Progress | None = None,
+    linchpins: bool = True,
 ) -> Results:
     """Run everything the report shows: sensitivity (with the main evaluation), the profile x
-    method comparison and one evaluation per source lens, all with the same run options.
+    method comparison, one evaluation per source lens and the linchpin analysis (scenario
+    discovery over :data:`LINCHPIN_SAMPLES` draws, or ``samples`` if fewer), all with the
+    same run options.
 
     The comparison grid shares the run's lens mode, assumptions, feasibility, gaps and
     option subset (each column its own profile and method, with the method's default
@@ -143,6 +164,11 @@ def compute_results(
     )
     comparison = compare(lib, shared)
     lenses = {s.id: evaluate(lib, run, lens=s.id) for s in lib.sources}
+    found = (
+        find_linchpins(lib, run, samples=min(samples, LINCHPIN_SAMPLES), seed=seed)
+        if linchpins
+        else None
+    )
     return Results(
         library=lib,
         sensitivity=sensitivity,
@@ -150,6 +176,7 @@ def compute_results(
         lenses=lenses,
         version=__version__,
         generated_at=generated_at or dt.datetime.now(tz=dt.UTC),
+        linchpins=found,
     )
 
 

@@ -20,7 +20,7 @@ from ..model import FEASIBILITY_ID, ICD203_TERMS, Library
 from ..scoring import METHODS, normalize, order, rank, vikor_sr
 from ..scoring.prepared import aggregation_parts, criterion_terms
 from ..scoring.promethee import promethee_flows
-from ..sensitivity import Sensitivity
+from ..sensitivity import Linchpins, Sensitivity
 from ..weights import profile_weights
 from . import charts
 from .evidence_view import matrix_view, option_cards, source_view, source_views
@@ -49,6 +49,7 @@ class Results:
     lenses: Mapping[str, Evaluation]  # source id -> the run seen through that source
     version: str
     generated_at: dt.datetime
+    linchpins: Linchpins | None = None  # what the conclusion rests on (None: not computed)
 
     @property
     def evaluation(self) -> Evaluation:
@@ -76,6 +77,7 @@ def build_context(results: Results) -> View:
         "coverage": coverage(ev, lib),
         "cards": cards(results),
         "robustness": robustness(results.sensitivity, lib),
+        "linchpins": linchpin_view(results.linchpins, lib),
         "sliders": live_view(ev, lib),
         "appendix": appendix(ev, lib),
     }
@@ -153,9 +155,58 @@ def cards(results: Results) -> list[View]:
     return out
 
 
+def linchpin_view(found: Linchpins | None, lib: Library) -> View | None:
+    """ "What the conclusion rests on": top judgements (fragile first), sources left out,
+    preconditions that change the winner, and the discovered rules, each in plain words."""
+    if found is None:
+        return None
+    doc = found.to_dict()
+    titles = {o.id: o.title for o in lib.options}
+    names = {s.id: s.title for s in lib.sources}
+    winner = doc["winner"]
+    judgements = [{"sentence": j["sentence"], "fragile": j["fragile"]} for j in doc["judgements"]]
+    changing = [s for s in doc["sources"] if s["winner_without"] != winner]
+    return {
+        "winner": titles.get(winner, winner),
+        "judgements": judgements[:LINCHPINS_SHOWN],
+        "more_judgements": judgements[LINCHPINS_SHOWN:],
+        "found": doc["judgements_found"],
+        "fragile_found": doc["fragile_found"],
+        "sources": [
+            {
+                "source": names.get(s["source"], s["source"]),
+                "winner": titles.get(s["winner_without"] or "", s["winner_without"] or "none"),
+            }
+            for s in changing
+        ],
+        "sources_kept": len(doc["sources"]) - len(changing),
+        "preconditions": [
+            {
+                "precondition": p["precondition"],
+                "met": titles.get(p["winner_if_met"], p["winner_if_met"]),
+                "failed": titles.get(p["winner_if_failed"], p["winner_if_failed"]),
+            }
+            for p in doc["preconditions"]
+            if winner != p["winner_if_met"] or winner != p["winner_if_failed"]
+        ],
+        "rules": [r["sentence"] for r in doc["rules"]],
+        "samples": count(doc["samples"]),
+    }
+
+
+#: Linchpins listed in the section; the rest sit in a collapsed list below them.
+LINCHPINS_SHOWN = 3
+
+
 def verdict(results: Results) -> View:
     """The verdict's headline and points (plain strings; the claims stay in Python)."""
-    facts = verdict_facts(results.library, results.sensitivity, results.comparison, results.lenses)
+    facts = verdict_facts(
+        results.library,
+        results.sensitivity,
+        results.comparison,
+        results.lenses,
+        linchpins=results.linchpins,
+    )
     composed = compose_verdict(facts)
     return {"headline": composed["headline"], "points": composed["points"]}
 

@@ -28,7 +28,7 @@ from typing import Any
 from ..evaluation import Comparison, Evaluation
 from ..model import ICD203_TERMS, Library
 from ..scoring import METHODS
-from ..sensitivity import Sensitivity, WhatIf
+from ..sensitivity import Linchpins, Sensitivity, WhatIf
 from . import formatting
 from .formatting import count, distinct, fmt, icd_term, rank_text
 
@@ -147,6 +147,8 @@ class VerdictFacts:
     coverage: Mapping[str, int] = field(default_factory=dict)  # evidence/unaffected/gap
     support: Mapping[str, Support] = field(default_factory=dict)
     fragility: Fragility | None = None
+    linchpin: str | None = None  # the most fragile judgement's sentence
+    fragile_count: int = 0  # judgements whose own stated range allows a flip
 
 
 def verdict_facts(
@@ -154,6 +156,8 @@ def verdict_facts(
     sens: Sensitivity,
     comparison: Comparison,
     lenses: Mapping[str, Evaluation],
+    *,
+    linchpins: Linchpins | None = None,
 ) -> VerdictFacts:
     """Read the report's results into :class:`VerdictFacts`."""
     ev = sens.evaluation
@@ -184,7 +188,14 @@ def verdict_facts(
         coverage=_coverage_counts(ev),
         support=_support(ids, lenses),
         fragility=_fragility(sens.what_ifs, winner, texts),
+        linchpin=_plain(linchpins.fragile[0].sentence) if linchpins and linchpins.fragile else None,
+        fragile_count=len(linchpins.fragile) if linchpins else 0,
     )
+
+
+def _plain(sentence: str) -> str:
+    """A linchpin sentence without its paste-ready *emphasis* and `code` marks."""
+    return sentence.replace("*", "").replace("`", "")
 
 
 def _moves(sens: Sensitivity) -> list[Move]:
@@ -328,6 +339,16 @@ def compose_verdict(f: VerdictFacts) -> dict[str, Any]:
             }
         )
         claims["fragility"] = fr
+    if f.linchpin is not None:
+        more = f.fragile_count - 1
+        also = f" ({count(more)} more judgement{'s' if more != 1 else ''} like it)" if more else ""
+        points.append(
+            {
+                "label": "Linchpin",
+                "text": f"The evidence as encoded already allows a flip{also}: {f.linchpin}",
+            }
+        )
+        claims["linchpin"] = f.linchpin
     sources = _sources_sentence(f, clear, tied, claims)
     if sources:
         points.append({"label": "Sources", "text": sources})
