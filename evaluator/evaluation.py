@@ -24,16 +24,18 @@ from .run import RunOptions
 from .scoring import (
     METHOD_IDS,
     NonPositiveEntryError,
+    aggregate_prepared,
+    aggregate_prepared_many,
     contributions,
     get_method,
     normalize,
     order,
+    prepare_matrix,
     rank,
     resolve_normalization,
     score,
 )
 from .scoring.normalize import nonpositive_columns
-from .scoring.weighted_product import product_factors
 from .weights import (
     apply_overrides,
     normalize_weights,
@@ -95,30 +97,29 @@ class Setup:
         )
 
     def prepare_stack(self, matrices: FloatArray) -> FloatArray:
-        """Normalize once, so many weight vectors can score the same draws.
+        """The method's weight-independent part, once, so many weight vectors can score it.
 
-        Why: every normalization is weight-independent, so the Monte Carlo normalizes each
-        block of sampled matrices once instead of once per weight set. Scoring the result
-        with :meth:`score_prepared` is bit-identical to :meth:`score_stack` (tested).
+        Why: normalization, logs, PROMETHEE's preference comparisons and VIKOR's distances
+        do not depend on the weights, so the Monte Carlo computes them once per block of
+        sampled matrices instead of once per weight set (the method's ``prepare`` hook).
+        Scoring the result with :meth:`score_prepared` is bit-identical to
+        :meth:`score_stack` (tested).
         """
-        if self.normalization is None:
-            return matrices
-        if self.method == "weighted-product":
-            # its factors, not normalize(): under "none" a cost enters as 1/x, never -x
-            return product_factors(matrices, self.evidence.types, self.normalization)
-        return normalize(matrices, self.evidence.types, self.normalization)
+        return prepare_matrix(
+            self.method, matrices, self.evidence.types, self.normalization, **self.options
+        )
 
     def score_prepared(self, prepared: FloatArray, weights: FloatArray) -> FloatArray:
-        """Scores of matrices already passed through :meth:`prepare_stack`."""
-        if self.normalization is None:
-            return self.score_stack(prepared, weights)
-        # Prepared values are oriented (higher is better), so every type is +1 and "none"
-        # is the identity. The kernel is called directly: inputs were validated once, when
-        # the run was prepared, and this sits on the Monte Carlo's hot path.
-        ones = np.ones_like(self.evidence.types)
-        kernel = get_method(self.method).kernel
-        result: FloatArray = kernel(prepared, weights, ones, normalization="none", **self.options)
-        return result
+        """Scores of matrices already passed through :meth:`prepare_stack`.
+
+        The aggregation is called directly: inputs were validated once, when the run was
+        prepared, and this sits on the Monte Carlo's hot path.
+        """
+        return aggregate_prepared(self.method, prepared, weights, **self.options)
+
+    def score_prepared_many(self, prepared: FloatArray, weight_sets: FloatArray) -> FloatArray:
+        """Scores (c, ..., m) of prepared matrices under each of c weight sets, one pass."""
+        return aggregate_prepared_many(self.method, prepared, weight_sets, **self.options)
 
     def with_evidence(self, evidence: Evidence) -> Setup:
         """The same run on other evidence (a what-if), keeping the normalization in force."""

@@ -128,11 +128,32 @@ class Evidence:
         params += self.parameter_low[:, None]
         return self.evaluate(params)
 
-    def evaluate(self, params: FloatArray, *, point: bool = False) -> FloatArray:
+    def point_feasibility(self) -> FloatArray:
+        """(m,) each option's feasibility at range midpoints (before any gap is filled)."""
+        _, _, pre_lik, _ = np.split(self.midpoints()[:, None], self.parameter_cuts, axis=0)
+        return self._feasibility(pre_lik)[:, 0]
+
+    def point_matrices(self, feasibility: FloatArray) -> FloatArray:
+        """k x m x n point matrices, each with its own (m x k) feasibility column.
+
+        Why: forcing a precondition changes only the feasibility of the options that carry
+        it (and what depends on that column: gated gains, gap fills), so what-ifs build
+        every variant from one compiled library instead of recompiling it per variant.
+        ``feasibility`` holds the values before gaps are filled, as :meth:`point_feasibility`.
+        """
+        k = feasibility.shape[1]
+        params = np.repeat(self.midpoints()[:, None], k, axis=1)
+        return self.evaluate(params, point=True, feasibility=feasibility)
+
+    def evaluate(
+        self, params: FloatArray, *, point: bool = False, feasibility: FloatArray | None = None
+    ) -> FloatArray:
         """k x m x n matrices from k columns of parameter values (``params`` is U x k).
 
         ``point=True`` fills a neutral gap with the median of the known values (the point
         rule of DESIGN.md section 4) instead of the drawn fraction of their range.
+        ``feasibility`` (m x k), if given, replaces the feasibility computed from the
+        precondition parameters.
         """
         m, n = self.shape
         k = params.shape[1]
@@ -141,7 +162,7 @@ class Evidence:
         cells[:] = self.cell_base[:, None]
         values = self._item_values(scales, item_lik)
         self.item_cells.combine_into(cells, self.cell_base, values)
-        feasible = self._feasibility(pre_lik)
+        feasible = self._feasibility(pre_lik) if feasibility is None else feasibility
         view = cells.reshape(m, n, k)
         view[:, n - 1, :] = feasible
         # Feasibility gaps first: under "expected" the gated gains need the filled values.
