@@ -603,10 +603,31 @@ def kendall_tau_b(x: FloatArray, y: FloatArray) -> float:
 
 
 def kendall_tau_matrix(ranks: FloatArray) -> FloatArray:
-    """Pairwise tau-b between the columns of an options x columns rank matrix."""
-    c = ranks.shape[1]
+    """Pairwise tau-b between the columns of an options x columns rank matrix.
+
+    Equal to :func:`kendall_tau_b` on every pair of columns, bit for bit (every count is an
+    exact integer), but all pairs of columns at once: for each option i, the signs of its
+    differences with the options after it (c columns) update the concordance, pair and tie
+    counts as c x c matrix products. Why: the pairwise form is O(m^2) per pair of columns in
+    Python-level temporaries; this is O(m^2 c^2) in BLAS with O(m c) memory, so ``compare``
+    at 1,000 options takes milliseconds.
+    """
+    m, c = ranks.shape
+    valid = ~np.isnan(ranks)
+    filled = np.where(valid, ranks, 0.0)
+    concord = np.zeros((c, c))  # sum of sx * sy over pairs ranked in both
+    pairs = np.zeros((c, c))  # pairs ranked in both columns
+    ties = np.zeros((c, c))  # [a, b]: pairs ranked in both and tied in a
+    for i in range(m - 1):
+        both = (valid[i + 1 :] & valid[i]).astype(np.float64)  # pair (i, j) ranked per column
+        sign = np.sign(filled[i + 1 :] - filled[i]) * both
+        tied = (sign == 0) * both
+        concord += sign.T @ sign
+        pairs += both.T @ both
+        ties += tied.T @ both
     out = np.empty((c, c))
     for a in range(c):
         for b in range(c):
-            out[a, b] = kendall_tau_b(ranks[:, a], ranks[:, b])
+            denominator = math.sqrt((pairs[a, b] - ties[a, b]) * (pairs[a, b] - ties[b, a]))
+            out[a, b] = concord[a, b] / denominator if denominator else math.nan
     return out
