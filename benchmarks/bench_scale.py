@@ -6,7 +6,8 @@ Writes a valid library (YAML) to a temporary directory: each option has 3-6 bene
 benefit / cost; a few profiles. Every file passes ``load_library`` (checked before timing).
 Then, in a fresh process each time, it times ``validate``, ``score --format json``,
 ``sensitivity --samples 20000 --format json`` and ``report`` (the report for completeness),
-and prints the median wall time of ``--repeats`` runs and the largest peak resident memory
+and prints the median wall time of ``--repeats`` runs, the median CPU time (user + system;
+steadier than wall time on a shared machine) and the largest peak resident memory
 (``ru_maxrss`` of the child, from ``os.wait4``).
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_scale.py [--sizes 200x30,1000x40]
@@ -171,8 +172,8 @@ def generate_library(root: Path, n_options: int, n_criteria: int, seed: int = 0)
     return root
 
 
-def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one child process; raises if it fails."""
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident MiB of one child; raises if it fails."""
     with tempfile.TemporaryFile() as err:  # a file, not a pipe: a full pipe would block
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
@@ -183,7 +184,7 @@ def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
             err.seek(0)
             tail = err.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{tail}")
-    return wall, usage.ru_maxrss / 1024  # Linux reports KiB
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: KiB
 
 
 def main() -> None:
@@ -231,30 +232,31 @@ def main() -> None:
             for step in steps:
                 cmd = [sys.executable, "-m", "evaluator", *commands[step]]
                 runs = [run_once(cmd, env) for _ in range(args.repeats)]
-                walls = [w for w, _ in runs]
+                walls = [w for w, _, _ in runs]
                 extra = f"{out.stat().st_size / 1e6:.1f} MB" if step == "report" else ""
-                rows.append(
-                    (
-                        size,
-                        step,
-                        statistics.median(walls),
-                        min(walls),
-                        max(walls),
-                        max(r for _, r in runs),
-                        extra,
-                    )
+                row = (
+                    size,
+                    step,
+                    statistics.median(walls),
+                    min(walls),
+                    max(walls),
+                    statistics.median(c for _, c, _ in runs),
+                    max(r for _, _, r in runs),
+                    extra,
                 )
+                rows.append(row)
                 print(
-                    f"{size:>8} {step:<12} median {rows[-1][2]:8.2f} s "
-                    f"(range {rows[-1][3]:.2f}-{rows[-1][4]:.2f})  peak {rows[-1][5]:7.0f} MiB "
-                    f"{extra}",
+                    f"{size:>8} {step:<12} median {row[2]:8.2f} s (range {row[3]:.2f}-"
+                    f"{row[4]:.2f}), cpu {row[5]:8.2f} s, peak {row[6]:7.0f} MiB {extra}",
                     flush=True,
                 )
     print()
-    print("| size | step | median s | range s | peak MiB | output |")
-    print("|---|---|---:|---:|---:|---|")
-    for size, step, med, lo, hi, rss, extra in rows:
-        print(f"| {size} | {step} | {med:.2f} | {lo:.2f}-{hi:.2f} | {rss:.0f} | {extra} |")
+    print("| size | step | median s | range s | cpu s | peak MiB | output |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    for size, step, med, lo, hi, cpu, rss, extra in rows:
+        print(
+            f"| {size} | {step} | {med:.2f} | {lo:.2f}-{hi:.2f} | {cpu:.2f} | {rss:.0f} | {extra} |"
+        )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ The process first raises glibc's malloc thresholds, as ``evaluator sensitivity``
 from __future__ import annotations
 
 import argparse
+import inspect
 import statistics
 import time
 import tracemalloc
@@ -93,8 +94,10 @@ def main() -> None:
     ids, types = base.option_ids, setup.evidence.types
     m, n = base.matrix.shape
     w0 = setup.weights
+    n_params = len(getattr(setup.evidence, "parameters", ()))
     print(
-        f"library {opts.lib}: {m} options x {n} criteria; profile {setup.profile}; "
+        f"library {opts.lib}: {m} options x {n} criteria, "
+        f"{n_params} uncertain parameters; profile {setup.profile}; "
         f"{opts.draws:,} draws; median of {opts.repeats}; "
         f"malloc thresholds {'raised as the CLI does' if tuned else 'left at their defaults'}\n"
     )
@@ -121,6 +124,19 @@ def main() -> None:
         f"ratio {t_ours / t_floor:.2f}x (target <= 2x)"
     )
 
+    # As analyse_sensitivity calls it: the batched confidence pass and the shape-derived
+    # block size where this checkout has them (so the script also runs on older commits,
+    # for before/after per-draw comparisons).
+    accepted = inspect.signature(run_smaa).parameters
+    extra = {
+        key: value
+        for key, value in (
+            ("score_many", getattr(setup, "score_prepared_many", None)),
+            ("n_parameters", n_params),
+        )
+        if key in accepted and value is not None
+    }
+
     def ours_uncertain(confidence: bool, draws: int) -> object:
         return run_smaa(
             setup.score_prepared,
@@ -131,6 +147,7 @@ def main() -> None:
             draw_matrices=setup.evidence.sample_matrices,
             confidence=confidence,
             prepare=setup.prepare_stack,
+            **extra,
         )
 
     draws_u = max(20_000, opts.draws // 4)
