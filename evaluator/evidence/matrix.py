@@ -124,8 +124,11 @@ class Evidence:
         One uniform draw of shape (parameters, k) per call, in parameter order.
         """
         params = rng.random((self.parameter_low.size, k))
-        params *= (self.parameter_high - self.parameter_low)[:, None]
-        params += self.parameter_low[:, None]
+        # Gap fractions (the last group) are uniform on [0, 1] already: scaling them would
+        # multiply by 1 and add 0, so only the groups before them are scaled.
+        ranged = params[: self.parameter_cuts[2]]
+        ranged *= (self.parameter_high - self.parameter_low)[: ranged.shape[0], None]
+        ranged += self.parameter_low[: ranged.shape[0], None]
         return self.evaluate(params)
 
     def point_feasibility(self) -> FloatArray:
@@ -205,13 +208,17 @@ class Evidence:
         for gap in self.gap_columns:
             if (gap.column == last) != feasibility_only:
                 continue
-            known = view[gap.known_rows, gap.column, :]
+            # One criterion's (m, k) plane: indexing its rows is numpy's fast take/put path.
+            plane = view[:, gap.column, :]
+            known = plane.take(gap.known_rows, axis=0)
             if self.gaps == "worst":
-                fill = known.min(axis=0) if gap.worst_is_low else known.max(axis=0)
-                view[gap.gap_rows, gap.column, :] = fill
+                plane[gap.gap_rows] = known.min(axis=0) if gap.worst_is_low else known.max(axis=0)
             elif point:
-                view[gap.gap_rows, gap.column, :] = np.median(known, axis=0)
+                plane[gap.gap_rows] = np.median(known, axis=0)
             else:
                 low = known.min(axis=0)
                 spread = known.max(axis=0) - low
-                view[gap.gap_rows, gap.column, :] = low + fraction[gap.parameters] * spread
+                fill = fraction.take(gap.parameters, axis=0)  # scaled in place
+                fill *= spread
+                fill += low
+                plane[gap.gap_rows] = fill

@@ -97,7 +97,14 @@ def _aggregate_vikor(
 
 
 def _additive_many(prepared: FloatArray, weight_sets: FloatArray) -> FloatArray:
-    """sum_j w_cj v_ij for every weight set c: one matrix product, (c, ..., m)."""
+    """sum_j w_cj v_ij for every weight set c: one matrix product, (c, ..., m).
+
+    A draw-last stack (the evidence compiler's layout: memory ordered m, n, k) is
+    multiplied as m contiguous (c x n) @ (n x k) products, which BLAS takes without a copy.
+    """
+    if prepared.ndim == 3 and prepared.transpose(1, 2, 0).flags.c_contiguous:
+        by_option: FloatArray = np.matmul(weight_sets, prepared.transpose(1, 2, 0))  # (m, c, k)
+        return by_option.transpose(1, 2, 0)
     scores = np.matmul(prepared, weight_sets.T)  # (..., m, c)
     return np.moveaxis(scores, -1, 0)
 
