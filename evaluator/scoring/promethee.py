@@ -280,7 +280,7 @@ def _usual_net_counts(col: FloatArray, cost: bool) -> FloatArray:
     sort per draw (O(m log m), no m x m temporary) gives the pairwise result bit for bit.
     """
     m = col.shape[-1]
-    order = np.argsort(col, axis=-1, kind="stable")
+    order = np.argsort(col, axis=-1)  # any order inside a tie gives the same group bounds
     srt = np.take_along_axis(col, order, axis=-1)
     place = np.broadcast_to(np.arange(m), col.shape)
     new_group = np.ones(col.shape, dtype=bool)
