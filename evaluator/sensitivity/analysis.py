@@ -97,6 +97,8 @@ class Sensitivity:
         doc.update(self.smaa.to_dict(crit))
         doc["what_ifs"] = [w.__dict__.copy() for w in self.what_ifs]
         doc["notes"] = list(ev.notes)
+        if self.smaa.confidence_note is not None:
+            doc["notes"].append(self.smaa.confidence_note)
         return doc
 
 

@@ -180,3 +180,4 @@ def test_confidence_for_every_option_with_p_best_of_one_percent() -> None:
 def test_shipped_size_library_has_no_confidence_note() -> None:
     doc = analyse_sensitivity(MINI, samples=500).to_dict()
     assert "confidence_note" not in doc
+    assert not any("confidence factors" in note for note in doc["notes"])
