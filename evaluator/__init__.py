@@ -1,7 +1,7 @@
 """Policy-option scenario evaluator: source-attributed scenarios, MCDA scoring, robustness.
 
-The Python API is ``load_library``, ``RunOptions``, ``evaluate``, ``compare`` and
-``analyse_sensitivity``.
+The Python API is ``load_library``, ``RunOptions``, ``evaluate``, ``compare``,
+``analyse_sensitivity`` and ``find_linchpins``.
 Importing the package has no side effects; the scoring half (numpy) loads on first use, so
 ``evaluator validate`` does not pay for it.
 """
@@ -16,7 +16,7 @@ from .library import load_library
 if TYPE_CHECKING:
     from .evaluation import Comparison, Evaluation, compare, evaluate
     from .run import RunOptions
-    from .sensitivity import Sensitivity, analyse_sensitivity
+    from .sensitivity import Linchpins, Sensitivity, analyse_sensitivity, find_linchpins
 
 __version__ = "0.1.0"
 
@@ -26,6 +26,7 @@ __all__ = [
     "EvaluatorError",
     "InputError",
     "LibraryError",
+    "Linchpins",
     "OptionError",
     "Problem",
     "RunOptions",
@@ -34,6 +35,7 @@ __all__ = [
     "analyse_sensitivity",
     "compare",
     "evaluate",
+    "find_linchpins",
     "load_library",
 ]
 
@@ -44,6 +46,8 @@ _LAZY = {
     "Comparison": "evaluation",
     "analyse_sensitivity": "sensitivity",
     "Sensitivity": "sensitivity",
+    "find_linchpins": "sensitivity",
+    "Linchpins": "sensitivity",
     "RunOptions": "run",
 }
 

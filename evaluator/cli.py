@@ -612,6 +612,101 @@ def sensitivity_command(
     )
 
 
+@app.command("linchpins")
+@user_errors
+@with_run_options()
+def linchpins_command(
+    lib: LibArg = "scenarios",
+    target: Annotated[
+        str | None,
+        typer.Option("--target", help="Ask about this option's rank instead of the winner."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many judgements to list.")] = 10,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", help="Monte Carlo draws for scenario discovery.")
+    ] = 2000,
+    seed: SeedOpt = 0,
+    fmt: FormatOpt = "table",
+    *,
+    run: Any,
+) -> None:
+    """Which single judgement, source or assumption the conclusion rests on."""
+    from .output import emit, to_json
+    from .sensitivity import find_linchpins
+    from .terminal import printable
+
+    check_format(fmt)
+    doc = find_linchpins(lib, run, target=target, top=top, samples=samples, seed=seed).to_dict()
+    print_notes(doc["notes"])
+    if fmt == "json":
+        print(to_json(doc))
+        return
+    sep = "" if fmt == "table" else "\n"
+    asked = f"{doc['target']}'s rank ({doc['target_rank']:g})" if doc["target"] else "the winner"
+    judgements = doc["judgements"]
+    emit(
+        fmt,
+        ["#", "item", "source", "field", "value", "threshold", "dir", "new winner", "fragile"]
+        + (["sentence"] if fmt == "csv" else []),
+        [
+            [
+                n + 1,
+                j["item"] + (f" x {j['criterion']}" if j["criterion"] else ""),
+                j["source"],
+                j["field"],
+                j["value"],
+                j["threshold"],
+                j["direction"],
+                j["new_winner"],
+                "FRAGILE" if j["fragile"] else "",
+            ]
+            + ([j["sentence"]] if fmt == "csv" else [])
+            for n, j in enumerate(judgements)
+        ],
+        title=f"Judgements that change {asked} (winner {doc['winner']}), fragile first, "
+        "then the smallest change",
+    )
+    if fmt != "csv":
+        print(sep, end="")
+        for n, j in enumerate(judgements):
+            print(printable(f"{n + 1}. {'FRAGILE: ' if j['fragile'] else ''}{j['sentence']}"))
+    print(sep, end="")
+    emit(
+        fmt,
+        ["source left out", "winner without it"],
+        [[s["source"], s["winner_without"]] for s in doc["sources"]],
+        title="Sources left out",
+    )
+    print(sep, end="")
+    emit(
+        fmt,
+        ["precondition", "option", "winner if met", "winner if failed"],
+        [
+            [p["precondition"], p["option"], p["winner_if_met"], p["winner_if_failed"]]
+            for p in doc["preconditions"]
+        ],
+        title="Preconditions forced",
+    )
+    print(sep, end="")
+    emit(
+        fmt,
+        ["option", "rule", "coverage", "density"],
+        [
+            [
+                r["option"],
+                " and ".join(
+                    f"{c['parameter']} {c['op']} {c['value']:.3g}" for c in r["conditions"]
+                )
+                or "(none)",
+                r["coverage"],
+                r["density"],
+            ]
+            for r in doc["rules"]
+        ],
+        title=f"Scenario discovery ({doc['samples']:,} draws, seed {doc['seed']})",
+    )
+
+
 @app.command("report")
 @user_errors
 @with_run_options()

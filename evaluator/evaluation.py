@@ -491,6 +491,7 @@ class Comparison:
     ranks: FloatArray  # options x columns
     tau: FloatArray  # columns x columns, NaN where undefined
     notes: tuple[str, ...]
+    run: RunOptions = field(default_factory=RunOptions)  # what every column shares
 
     def to_dict(self) -> dict[str, Any]:
         """The ``evaluator compare --format json`` document."""
@@ -513,6 +514,9 @@ class Comparison:
                 }
                 for a, row in zip(self.columns, self.tau, strict=True)
             },
+            "gaps": self.run.gaps,
+            "lens_mode": self.run.lens_mode,
+            "feasibility": self.run.feasibility,
             "notes": list(self.notes),
         }
 
@@ -574,6 +578,7 @@ def compare(
         matrix,
         kendall_tau_matrix(matrix),
         tuple(dict.fromkeys(notes)),
+        base,
     )
 
 

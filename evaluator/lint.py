@@ -3,10 +3,11 @@
 A gap is honest (the articles are silent), so it stays a warning; a reused quote or a
 near-duplicate item counts one argument twice, so ``validate --strict`` makes those errors.
 
-Near-duplicates: two items of the same kind (benefit, risk, precondition) in one option
-whose quotes overlap (one contains the other, same source), or whose wording is close: the
-mean of two overlap coefficients, |A & B| / min(|A|, |B|), over the content-word stems of
-their texts (with rationales) and of their quotes, is at least :data:`NEAR_DUPLICATE`.
+Near-duplicates: two items of the same kind (benefit, risk, precondition) in one option,
+not declared with ``also_for`` to share a sentence that states both, whose quotes overlap
+(one contains the other, same source), or whose wording is close: the mean of two overlap
+coefficients, |A & B| / min(|A|, |B|), over the content-word stems of their texts (with
+rationales) and of their quotes, is at least :data:`NEAR_DUPLICATE`.
 The overlap coefficient (Szymkiewicz-Simpson) rather than Jaccard, because a restated
 argument is often a short item inside a longer one.
 """
@@ -198,10 +199,13 @@ def near_duplicates(files: list[LintFile]) -> list[Problem]:
         for kind, i, item in _items(file.option):
             words = item.text + " " + (getattr(item, "rationale", None) or "")
             quotes = [normalize_text(v.quote).lower() for v in _views(item)]
-            entries.append((kind, i, item, _stems(words), _stems(" ".join(quotes)), quotes))
+            declared = {v.also_for for v in _views(item) if v.also_for}
+            entries.append(
+                (kind, i, item, _stems(words), _stems(" ".join(quotes)), quotes, declared)
+            )
         for a, b in itertools.combinations(entries, 2):
-            if a[0] != b[0]:
-                continue
+            if a[0] != b[0] or a[2].id in b[6] or b[2].id in a[6]:
+                continue  # other kinds, or a sentence declared to state both arguments
             shared = any(qa in qb or qb in qa for qa in a[5] for qb in b[5])
             score = (_overlap(a[3], b[3]) + _overlap(a[4], b[4])) / 2
             if shared or score >= NEAR_DUPLICATE:

@@ -81,6 +81,14 @@ def test_a_restated_item_is_a_near_duplicate(tmp_path: Path) -> None:
     code, _, err = run("validate", str(lib), "--strict")
     assert code == 1
     assert "'z-harm-again' looks like a restatement of 'z-harm' (they share a quote)" in err
+    # A sentence declared to state both arguments is neither reused nor a restatement.
+    head, tail = z.read_text().split("  - id: z-harm-again")
+    tail = tail.replace(
+        "        mitigable: no\n", "        mitigable: no\n        also_for: z-harm\n"
+    )
+    z.write_text(head + "  - id: z-harm-again" + tail)
+    assert "also_for: z-harm" in z.read_text()
+    assert run("validate", str(lib), "--strict")[0] == 0
 
 
 def test_an_included_cycle_and_a_conflicting_declaration_are_located(tmp_path: Path) -> None:
@@ -95,3 +103,30 @@ def test_an_included_cycle_and_a_conflicting_declaration_are_located(tmp_path: P
     assert "includes form a cycle" in err
     assert "cannot also be declared unaffected" in err
     assert "Traceback" not in err
+
+
+def test_the_old_benefit_form_is_a_located_error_showing_the_new_form(tmp_path: Path) -> None:
+    lib = _copy(tmp_path)
+    y = lib / "options" / "y.yaml"
+    y.write_text(
+        y.read_text().replace(
+            "    assessments:\n      - source: s1\n        likelihood: 1\n",
+            "    sources:\n      - source: s1\n",
+            1,
+        )
+    )
+    code, out, err = run("validate", str(lib))
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f"{lib}/options/y.yaml:6:5: benefits[0]: ")
+    assert "replace 'sources:' with 'assessments: [{source: ID, likelihood: likely" in err
+    assert "Traceback" not in err
+
+
+def test_sensitivity_with_gaps_is_reproducible() -> None:
+    from evaluator import analyse_sensitivity
+
+    first = analyse_sensitivity(V2, samples=600, seed=3).to_dict()
+    again = analyse_sensitivity(V2, samples=600, seed=3).to_dict()
+    assert first == again
+    assert first["p_best"] != analyse_sensitivity(V2, samples=600, seed=4).to_dict()["p_best"]

@@ -8,7 +8,17 @@
 from __future__ import annotations
 
 from .compile import FEASIBILITY_MODES, GAP_POLICIES, LENS_MODES, compile_evidence
-from .matrix import COVERAGE_CODES, EVIDENCE, GAP, UNAFFECTED, Evidence, GapColumn, LensInfo
+from .matrix import (
+    COVERAGE_CODES,
+    EVIDENCE,
+    GAP,
+    UNAFFECTED,
+    EffectUse,
+    Evidence,
+    GapColumn,
+    ItemValue,
+    LensInfo,
+)
 
 __all__ = [
     "COVERAGE_CODES",
@@ -18,8 +28,10 @@ __all__ = [
     "GAP_POLICIES",
     "LENS_MODES",
     "UNAFFECTED",
+    "EffectUse",
     "Evidence",
     "GapColumn",
+    "ItemValue",
     "LensInfo",
     "compile_evidence",
 ]

@@ -36,7 +36,7 @@ from evaluator.model import (
     scale_bounds,
 )
 
-from .matrix import EVIDENCE, GAP, UNAFFECTED, Evidence, GapColumn, LensInfo
+from .matrix import EVIDENCE, GAP, UNAFFECTED, EffectUse, Evidence, GapColumn, LensInfo
 from .scatter import FloatArray, Scatter
 
 FEASIBILITY_MODES = ("weight", "expected")
@@ -139,6 +139,7 @@ class _Plan:
         self.gain_const: dict[tuple[int, int], float] = {}  # (cell, option) -> constant gain
         self.constant: dict[str, tuple[float, float, float]] = {}  # item -> (value, low, high)
         self.pre_uses: list[tuple[int, int]] = []  # (precondition row, option)
+        self.effects: list[EffectUse] = []  # every item counted in a cell, for reports
         self.pre_point: dict[str, float] = {}
         self.pre_low = np.ones(m)
         self.row_low: list[float] = []  # lowest value of each varying item
@@ -199,6 +200,10 @@ class _Plan:
         gated = gain and self.feasibility == "expected"
         if item.id not in self.constant and item.id not in self.items.row_of:
             self._register_effect(item, views, gain)
+        row_or_none = self.items.row_of.get(item.id)
+        self.effects.append(
+            EffectUse(option, item.id, j, gain, row_or_none, self.constant.get(item.id, (0.0,))[0])
+        )
         if item.id in self.constant:
             value, low, _ = self.constant[item.id]
             if gated:
@@ -344,6 +349,7 @@ class _Plan:
             precondition_ids=tuple(self.pre_point),
             precondition_point=floats(list(self.pre_point.values())),
             discussed=tuple(self.discussed),
+            effects=tuple(self.effects),
             lens=lens_info,
         )
 

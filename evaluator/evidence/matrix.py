@@ -15,7 +15,7 @@ faster than on a C-ordered stack).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +34,29 @@ class LensInfo:
     mode: str  # "fallback" or "own"
     not_assessed: tuple[str, ...]  # items the source does not assess (pooled kept or dropped)
     options_not_discussed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EffectUse:
+    """One benefit or risk counted in one cell: which option, item and criterion."""
+
+    option: int
+    item: str
+    column: int
+    gain: bool  # a benefit (gated under feasibility "expected"); False for a risk
+    row: int | None  # its varying row, or None when folded into a constant
+    constant: float  # its signed value when constant (0 otherwise)
+
+
+@dataclass(frozen=True)
+class ItemValue:
+    """An item's point contribution to a cell, unsigned: magnitude x L, or impact x L x M."""
+
+    option: str
+    item: str
+    criterion: str
+    gain: bool
+    value: float
 
 
 @dataclass(frozen=True)
@@ -84,8 +107,8 @@ class Evidence:
     precondition_ids: tuple[str, ...]
     precondition_point: FloatArray  # pooled probability at midpoints, or as assumed
     discussed: tuple[bool, ...]  # per option: does the lens source discuss it (True if no lens)
+    effects: tuple[EffectUse, ...] = ()
     lens: LensInfo | None = None
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -109,6 +132,31 @@ class Evidence:
             }
             for o, row in zip(self.option_ids, self.coverage, strict=True)
         }
+
+    def item_values(self) -> list[ItemValue]:
+        """Each counted item's point value (before feasibility gating), unsigned.
+
+        Why here: reports that show a source's own figures (its expected harm on an option)
+        take them from the one formula, not from a copy of it.
+        """
+        mid = self.midpoints()[:, None]
+        scales, item_lik, _, _ = np.split(mid, self.parameter_cuts, axis=0)
+        rows = self._item_values(scales, item_lik)[:, 0]
+        out = []
+        for use in self.effects:
+            signed = use.constant if use.row is None else float(rows[use.row])
+            # Undo the sign: G - H on a benefit criterion, H - G on a cost criterion.
+            sign = self.types[use.column] * (1.0 if use.gain else -1.0)
+            out.append(
+                ItemValue(
+                    self.option_ids[use.option],
+                    use.item,
+                    self.criterion_ids[use.column],
+                    use.gain,
+                    float(signed * sign),
+                )
+            )
+        return out
 
     def midpoints(self) -> FloatArray:
         """Every parameter at the middle of its range (a gap fraction at 0.5)."""

@@ -7,9 +7,10 @@ x runs over the chart's value domain mapped onto 0..100, so bars stretch with th
 no text is ever scaled. Coordinates are printed with fixed decimals, so the same numbers give
 the same bytes. All text passes through ``markupsafe`` escaping.
 
-Colours: the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), extended by
-Paul Tol's muted scheme for more than eight series; both are distinguishable with the common
-colour-vision deficiencies. Sequential scales vary lightness of one hue.
+Colours: one categorical palette, Okabe-Ito's eight (Okabe & Ito 2008, "Color Universal
+Design"), distinguishable with the common colour-vision deficiencies and always paired with
+a label; sequential scales vary the lightness of one hue, and text on a shaded cell is black
+or white, whichever contrasts more (WCAG 2 contrast, always >= 4.5:1).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
+
+from .formatting import fmt
 
 PALETTE: tuple[str, ...] = (
     "#E69F00",
@@ -28,13 +31,10 @@ PALETTE: tuple[str, ...] = (
     "#D55E00",
     "#CC79A7",
     "#000000",
-    "#882255",
-    "#999933",
-    "#44AA99",
-    "#AA4499",
-    "#DDDDDD",
 )
-"""Okabe-Ito (eight colours) then Paul Tol's muted extras."""
+"""Okabe-Ito: the report's one categorical palette, eight colours, every use labelled.
+More than eight series share colours only where a legend in segment order tells them apart
+(:func:`colour_keys` groups criteria first)."""
 
 LOWER = "#E69F00"  # weight lowered (tornado)
 RAISED = "#0072B2"  # weight raised (tornado)
@@ -68,10 +68,32 @@ def series_colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def fmt(value: float, digits: int = 3) -> str:
-    """Fixed-decimal text, never ``-0.000``."""
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+def colour_keys(
+    names: Sequence[str], groups: Sequence[str]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """A colour per series and the legend, within the eight-colour palette.
+
+    Up to eight series: one colour each. More: one colour per group (series without a group
+    form their own), when that makes at most eight, the legend naming each group's members;
+    else the colours cycle and the legend lists the series in order.
+    """
+    if len(names) <= len(PALETTE):
+        return [series_colour(j) for j in range(len(names))], [
+            (n, series_colour(j)) for j, n in enumerate(names)
+        ]
+    keys = [g or n for n, g in zip(names, groups, strict=True)]
+    distinct = list(dict.fromkeys(keys))
+    if len(distinct) <= len(PALETTE):
+        colours = [series_colour(distinct.index(k)) for k in keys]
+        legend_items = []
+        for k in distinct:
+            members = [n for n, key in zip(names, keys, strict=True) if key == k]
+            label = k if members == [k] else f"{k}: {', '.join(members)}"
+            legend_items.append((label, series_colour(distinct.index(k))))
+        return colours, legend_items
+    return [series_colour(j) for j in range(len(names))], [
+        (n, series_colour(j)) for j, n in enumerate(names)
+    ]
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
@@ -80,21 +102,43 @@ def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
     return f"#{r:02X}{g:02X}{bl:02X}"
 
 
-def _text_on(t: float) -> str:
-    return "#FFFFFF" if t > 0.55 else "#111111"
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of ``#RRGGBB``."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two ``#RRGGBB`` colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(background: str) -> str:
+    """Black or white, whichever contrasts more with ``background`` (always >= 4.5:1)."""
+    return (
+        "#FFFFFF"
+        if contrast(background, "#FFFFFF") >= contrast(background, "#000000")
+        else "#000000"
+    )
 
 
 def sequential_colour(value: float, high: float) -> tuple[str, str]:
     """(background, text colour) for ``value`` on a light-to-dark blue scale over [0, high]."""
     t = value / high if high > 0 else 0.0
-    return _mix(_SEQ_LIGHT, _SEQ_DARK, t), _text_on(t)
+    bg = _mix(_SEQ_LIGHT, _SEQ_DARK, t)
+    return bg, text_on(bg)
 
 
 def diverging_colour(value: float) -> tuple[str, str]:
     """(background, text colour) for a correlation in [-1, 1]: orange - grey - blue."""
-    if value < 0:
-        return _mix(_DIV_MID, _DIV_NEG, -value), _text_on(-value)
-    return _mix(_DIV_MID, _DIV_POS, value), _text_on(value)
+    bg = _mix(_DIV_MID, _DIV_NEG, -value) if value < 0 else _mix(_DIV_MID, _DIV_POS, value)
+    return bg, text_on(bg)
 
 
 def rank_colours(count: int) -> tuple[str, ...]:
@@ -112,7 +156,7 @@ def _x(value: float, low: float, high: float) -> float:
 def _rect(x0: float, x1: float, colour: str, title: str, *, y: str = "1", h: str = "8") -> Markup:
     left, right = min(x0, x1), max(x0, x1)
     return Markup(
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>'
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" class="seg"><title>{}</title></rect>'
     ).format(fmt(left), y, fmt(right - left), h, colour, title)
 
 
@@ -261,3 +305,133 @@ def acceptability_chart(rows: Sequence[tuple[str, Sequence[float]]], *, caption:
     ]
     keys = [(f"rank {r + 1}", colours[r]) for r in range(count)]
     return bar_chart(bar_rows, caption=caption, legend_items=keys, domain=(0.0, 1.0))
+
+
+#: Line colours for the highlighted options of a sweep (blue, vermillion, green, orange,
+#: reddish purple: the palette less yellow and sky blue, which are faint as thin lines).
+LINE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7")
+OTHERS = "#000000"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One option's score line: points (t, score), colour, whether highlighted."""
+
+    label: str
+    points: tuple[tuple[float, float], ...]
+    colour: str
+    strong: bool
+
+
+def sweep_svg(
+    lines: Sequence[Line],
+    marks: Sequence[float],
+    now: float,
+    domain: tuple[float, float],
+    label: str,
+) -> Markup:
+    """Score lines over t in [0, 1] (x: 0..100, y: 0..60, top = high), a solid line at the
+    current weight and a dashed one at each change of the top option."""
+    lo, hi = domain
+
+    def y(v: float) -> str:
+        return fmt(60.0 - (0.0 if hi <= lo else (v - lo) / (hi - lo) * 56.0) - 2.0, 2)
+
+    parts: list[Markup] = [
+        Markup(
+            '<line x1="{0}" x2="{0}" y1="0" y2="60" class="now" '
+            'vector-effect="non-scaling-stroke"/>'
+        ).format(fmt(100 * now, 2))
+    ]
+    for t in marks:
+        parts.append(
+            Markup(
+                '<line x1="{0}" x2="{0}" y1="0" y2="60" class="cross" '
+                'vector-effect="non-scaling-stroke"/>'
+            ).format(fmt(100 * t, 2))
+        )
+    for line in sorted(lines, key=lambda item: item.strong):
+        pts = " ".join(f"{fmt(100 * t, 2)},{y(v)}" for t, v in line.points)
+        parts.append(
+            Markup(
+                '<polyline points="{}" stroke="{}" class="{}" vector-effect="non-scaling-stroke">'
+                "<title>{}</title></polyline>"
+            ).format(pts, line.colour, "strong" if line.strong else "faint", line.label)
+        )
+    return Markup(
+        '<svg class="sweep" viewBox="0 0 100 60" preserveAspectRatio="none" role="img" '
+        'aria-label="{}">{}</svg>'
+    ).format(label, Markup("").join(parts))
+
+
+def scatter_svg(
+    points: Sequence[tuple[float, float, float, str, bool]],
+    *,
+    x_label: str,
+    y_label: str,
+    label: str,
+) -> Markup:
+    """A fixed-aspect scatter (640 x 400): points ``(x, y, size 0..1, mark, hollow)``; x grows
+    to the right, y upwards; each point is a circle sized by ``size`` with ``mark`` inside."""
+    left, right, top, bottom = 56.0, 624.0, 16.0, 352.0
+    xs = [p[0] for p in points] or [0.0]
+    ys = [p[1] for p in points] or [0.0]
+
+    def span(values: Sequence[float]) -> tuple[float, float]:
+        lo, hi = min(values), max(values)
+        pad = (hi - lo) * 0.08 or 0.05
+        return lo - pad, hi + pad
+
+    (x0, x1), (y0, y1) = span(xs), span(ys)
+
+    def px(v: float) -> float:
+        return left + (v - x0) / (x1 - x0) * (right - left)
+
+    def py(v: float) -> float:
+        return bottom - (v - y0) / (y1 - y0) * (bottom - top)
+
+    parts: list[Markup] = [
+        Markup(
+            '<line x1="{l}" y1="{b}" x2="{r}" y2="{b}" class="axis"/>'
+            '<line x1="{l}" y1="{t}" x2="{l}" y2="{b}" class="axis"/>'
+            '<text x="{cx}" y="390" text-anchor="middle">{xl}</text>'
+            '<text x="14" y="{cy}" text-anchor="middle" transform="rotate(-90 14 {cy})">{yl}</text>'
+            '<text x="{l}" y="370" text-anchor="start">{x0}</text>'
+            '<text x="{r}" y="370" text-anchor="end">{x1}</text>'
+            '<text x="50" y="{b}" text-anchor="end">{y0}</text>'
+            '<text x="50" y="{tt}" text-anchor="end">{y1}</text>'
+        ).format(
+            l=fmt(left, 1),
+            r=fmt(right, 1),
+            t=fmt(top, 1),
+            b=fmt(bottom, 1),
+            tt=fmt(top + 10, 1),
+            cx=fmt((left + right) / 2, 1),
+            cy=fmt((top + bottom) / 2, 1),
+            xl=x_label,
+            yl=y_label,
+            x0=fmt(x0, 2),
+            x1=fmt(x1, 2),
+            y0=fmt(y0, 2),
+            y1=fmt(y1, 2),
+        )
+    ]
+    for x, yv, size, mark, hollow in sorted(points, key=lambda p: -p[2]):
+        radius = 9.0 + 9.0 * min(max(size, 0.0), 1.0)
+        parts.append(
+            Markup(
+                '<g class="{}"><circle cx="{}" cy="{}" r="{}"/>'
+                '<text x="{}" y="{}" text-anchor="middle">{}</text></g>'
+            ).format(
+                "pt hollow" if hollow else "pt",
+                fmt(px(x), 1),
+                fmt(py(yv), 1),
+                fmt(radius, 1),
+                fmt(px(x), 1),
+                fmt(py(yv) + 5, 1),
+                mark,
+            )
+        )
+    return Markup(
+        '<svg class="scatter" viewBox="0 0 640 400" role="img" aria-label="{}">{}</svg>'
+    ).format(label, Markup("").join(parts))

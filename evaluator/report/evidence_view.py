@@ -12,11 +12,13 @@ says "not assessed": silence is not "no risk".
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
 from ..evaluation import Evaluation, kendall_tau_b
+from ..evidence import compile_evidence
 from ..model import (
     FEASIBILITY_ID,
     MITIGATION_FACTOR,
@@ -31,16 +33,11 @@ from ..model import (
     midpoint,
     scale_bounds,
 )
-from .charts import fmt, sequential_colour
-from .summary import icd_term
+from .charts import sequential_colour
+from .formatting import fmt, icd_term, number
+from .summary import short_label
 
 View = dict[str, Any]
-
-
-def number(value: float) -> str:
-    """At most two decimals, trailing zeros dropped: ``4``, ``2.5``, ``0.33``."""
-    text = fmt(value, 2)
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def scale_text(value: Scale) -> str:
@@ -86,40 +83,74 @@ def _quote(sources: Mapping[str, View], source: str, quote: str) -> View:
     return {"source": sources[source], "quote": quote}
 
 
+_JUDGEMENT_PREFIX = re.compile(
+    r"^\s*analyst(?:'s|\u2019s)? judge?ments?\s*[:;,.\u2013\u2014-]\s*", re.I
+)
+
+
+def judgement_text(text: str | None) -> str:
+    """A rationale without a leading "Analyst's judgement:" (the page marks it once)."""
+    if not text:
+        return ""
+    stripped = _JUDGEMENT_PREFIX.sub("", text, count=1)
+    return stripped[:1].upper() + stripped[1:] if stripped else text
+
+
+def mark_judgements(item: View) -> View:
+    """Badge the item's first analyst judgement only: its own rationale, else the first
+    assessment's; the others are styled as judgements without repeating the label."""
+    item["rationale"] = judgement_text(item.get("rationale"))
+    item["badge"] = bool(item["rationale"])
+    seen = item["badge"]
+    for a in item.get("assessments", []):
+        a["rationale"] = judgement_text(a.get("rationale"))
+        a["badge"] = bool(a["rationale"]) and not seen
+        seen = seen or a["badge"]
+    return item
+
+
 def benefit_view(b: Benefit, sources: Mapping[str, View], criteria: Mapping[str, str]) -> View:
     """A benefit with its quotes."""
-    return {
-        "id": b.id,
-        "text": b.text,
-        "criterion": criteria[b.criterion],
-        "magnitude": scale_text(b.magnitude),
-        "rationale": b.rationale or "",
-        "quotes": [
-            {**_quote(sources, a.source, a.quote), "likelihood": likelihood_view(a.likelihood)}
-            for a in b.assessments
-        ],
-    }
+    return mark_judgements(
+        {
+            "id": b.id,
+            "text": b.text,
+            "criterion": criteria[b.criterion],
+            "magnitude": scale_text(b.magnitude),
+            "rationale": b.rationale or "",
+            "assessments": [
+                {
+                    **_quote(sources, a.source, a.quote),
+                    "likelihood": likelihood_view(a.likelihood),
+                    "rationale": a.rationale or "",
+                }
+                for a in b.assessments
+            ],
+        }
+    )
 
 
 def risk_view(r: Risk, sources: Mapping[str, View], criteria: Mapping[str, str]) -> View:
     """A risk with each source's likelihood, mitigability and quote."""
-    return {
-        "id": r.id,
-        "text": r.text,
-        "criterion": criteria[r.criterion],
-        "impact": scale_text(r.impact),
-        "rationale": r.rationale or "",
-        "assessments": [
-            {
-                **_quote(sources, a.source, a.quote),
-                "likelihood": likelihood_view(a.likelihood),
-                "mitigable": a.mitigable,
-                "factor": fmt(MITIGATION_FACTOR[a.mitigable], 2),
-                "rationale": a.rationale or "",
-            }
-            for a in r.assessments
-        ],
-    }
+    return mark_judgements(
+        {
+            "id": r.id,
+            "text": r.text,
+            "criterion": criteria[r.criterion],
+            "impact": scale_text(r.impact),
+            "rationale": r.rationale or "",
+            "assessments": [
+                {
+                    **_quote(sources, a.source, a.quote),
+                    "likelihood": likelihood_view(a.likelihood),
+                    "mitigable": a.mitigable,
+                    "factor": fmt(MITIGATION_FACTOR[a.mitigable], 2),
+                    "rationale": a.rationale or "",
+                }
+                for a in r.assessments
+            ],
+        }
+    )
 
 
 def pooled_likelihood(p: Precondition) -> float:
@@ -131,20 +162,23 @@ def pooled_likelihood(p: Precondition) -> float:
 def precondition_view(p: Precondition, sources: Mapping[str, View]) -> View:
     """A precondition with each source's likelihood and quote."""
     pooled = pooled_likelihood(p)
-    return {
-        "id": p.id,
-        "text": p.text,
-        "pooled": fmt(pooled, 2),
-        "pooled_term": icd_term(pooled),
-        "assessments": [
-            {
-                **_quote(sources, a.source, a.quote),
-                "likelihood": likelihood_view(a.likelihood),
-                "rationale": a.rationale or "",
-            }
-            for a in p.assessments
-        ],
-    }
+    return mark_judgements(
+        {
+            "id": p.id,
+            "text": p.text,
+            "pooled": fmt(pooled, 2),
+            "pooled_term": icd_term(pooled),
+            "rationale": "",
+            "assessments": [
+                {
+                    **_quote(sources, a.source, a.quote),
+                    "likelihood": likelihood_view(a.likelihood),
+                    "rationale": a.rationale or "",
+                }
+                for a in p.assessments
+            ],
+        }
+    )
 
 
 def _cell_items(
@@ -160,7 +194,8 @@ def _cell_items(
 
 
 def matrix_view(ev: Evaluation, library: Library) -> View:
-    """The unweighted performance matrix, options in rank order; each cell with its items."""
+    """The unweighted performance matrix, options in rank order; each cell links to the first
+    item behind it in the option's card (the quotes are shown there, once)."""
     sources = source_views(library)
     names = {c.id: c.name for c in library.all_criteria}
     criteria = library.all_criteria
@@ -171,8 +206,23 @@ def matrix_view(ev: Evaluation, library: Library) -> View:
         cells = []
         for j, c in enumerate(criteria):
             kind, items = _cell_items(option, c.id, sources, names)
-            cells.append({"value": fmt(float(ev.matrix[i, j]), 2), "kind": kind, "entries": items})
-        rows.append({"id": option.id, "title": option.title, "cells": cells})
+            cells.append(
+                {
+                    "value": fmt(float(ev.matrix[i, j]), 2),
+                    "kind": kind,
+                    "target": f"item-{option.id}-{items[0]['id']}" if items else "",
+                    "what": "; ".join(str(item["text"]) for item in items),
+                    "count": len(items),
+                }
+            )
+        rows.append(
+            {
+                "id": option.id,
+                "title": short_label(option.id, option.title),
+                "full": option.title,
+                "cells": cells,
+            }
+        )
     header = [
         {"id": c.id, "name": c.name, "direction": c.direction, "group": c.group or ""}
         for c in criteria
@@ -180,8 +230,10 @@ def matrix_view(ev: Evaluation, library: Library) -> View:
     return {"criteria": header, "rows": rows, "expected": ev.setup.feasibility == "expected"}
 
 
-def option_cards(ev: Evaluation, library: Library) -> list[View]:
-    """One card per option, in rank order."""
+def option_cards(
+    ev: Evaluation, library: Library, why: Mapping[str, str] | None = None
+) -> list[View]:
+    """One card per option, in rank order, each headed by ``why[option]``."""
     sources = source_views(library)
     names = {c.id: c.name for c in library.all_criteria}
     options = {o.id: o for o in library.options}
@@ -193,6 +245,7 @@ def option_cards(ev: Evaluation, library: Library) -> list[View]:
             {
                 "id": o.id,
                 "title": o.title,
+                "why": (why or {}).get(o.id, ""),
                 "summary": o.summary,
                 "theatre": o.theatre,
                 "tags": list(o.tags),
@@ -208,17 +261,20 @@ def option_cards(ev: Evaluation, library: Library) -> list[View]:
     return cards
 
 
-def source_risk(option: Option, source: str) -> tuple[float, int] | None:
-    """(risk the source assigns to the option, risks it assesses) or None if it assesses none."""
-    total, count = 0.0, 0
-    for risk in option.risks:
-        for a in risk.assessments:
-            if a.source == source:
-                impact = midpoint(scale_bounds(risk.impact))
-                lik = midpoint(likelihood_bounds(a.likelihood))
-                total += impact * lik * MITIGATION_FACTOR[a.mitigable]
-                count += 1
-    return None if count == 0 else (total, count)
+def source_risks(library: Library, source: str) -> dict[str, tuple[float, int]]:
+    """Per option: (expected harm the source itself assigns, risks it assesses).
+
+    Options whose risks the source assesses none of are absent. The figures come from the
+    evidence compiler under the source's own lens (its assessments only), so the report
+    shows the same formula the scores use (DESIGN.md section 4).
+    """
+    evidence = compile_evidence(library, lens=source, lens_mode="own", gaps="zero")
+    out: dict[str, tuple[float, int]] = {}
+    for value in evidence.item_values():
+        if not value.gain:
+            total, count = out.get(value.option, (0.0, 0))
+            out[value.option] = (total + value.value, count + 1)
+    return out
 
 
 def source_view(ev: Evaluation, lenses: Mapping[str, Evaluation], library: Library) -> View:
@@ -228,7 +284,8 @@ def source_view(ev: Evaluation, lenses: Mapping[str, Evaluation], library: Libra
     order = [ev.option_ids[int(i)] for i in ev.order]
     cost = [j for j, t in enumerate(ev.setup.evidence.types) if t < 0]
     pooled = {o: float(ev.matrix[ev.option_ids.index(o)][cost].sum()) for o in order}
-    cells = {(o, s.id): source_risk(options[o], s.id) for o in order for s in library.sources}
+    by_source = {s.id: source_risks(library, s.id) for s in library.sources}
+    cells = {(o, s.id): by_source[s.id].get(o) for o in order for s in library.sources}
     high = max([v[0] for v in cells.values() if v] + list(pooled.values()) + [0.0])
 
     def cell(value: float, note: str) -> View:
@@ -248,7 +305,8 @@ def source_view(ev: Evaluation, lenses: Mapping[str, Evaluation], library: Libra
         heat_rows.append(
             {
                 "id": o,
-                "title": options[o].title,
+                "title": short_label(o, options[o].title),
+                "full": options[o].title,
                 "cells": row,
                 "pooled": cell(pooled[o], f"{n_risks} risks"),
             }
@@ -264,7 +322,8 @@ def source_view(ev: Evaluation, lenses: Mapping[str, Evaluation], library: Libra
         lens_rows.append(
             {
                 "id": o,
-                "title": options[o].title,
+                "title": short_label(o, options[o].title),
+                "full": options[o].title,
                 "pooled": number(float(ev.ranks[i])),
                 "ranks": ranks,
             }
@@ -286,9 +345,10 @@ def _not_assessed(lens: Evaluation) -> int:
 
 
 def disagreements(library: Library, sources: Mapping[str, View], limit: int = 12) -> list[View]:
-    """Risks and preconditions assessed by two or more sources, widest spread first."""
+    """Risks and preconditions two or more sources assess differently (likelihood or
+    mitigability), widest likelihood spread first."""
     found: list[tuple[float, str, View]] = []
-    titles = {o.id: o.title for o in library.options}
+    titles = {o.id: short_label(o.id, o.title) for o in library.options}
     for o in library.options:
         items: Sequence[Risk | Precondition] = [*o.risks, *o.preconditions]
         for item in items:
@@ -296,6 +356,9 @@ def disagreements(library: Library, sources: Mapping[str, View], limit: int = 12
                 continue
             mids = [midpoint(likelihood_bounds(a.likelihood)) for a in item.assessments]
             spread = max(mids) - min(mids)
+            mitigations = {getattr(a, "mitigable", "") for a in item.assessments}
+            if spread == 0 and len(mitigations) == 1:
+                continue  # the sources agree on it: not a disagreement
             views = [
                 {
                     "source": sources[a.source],

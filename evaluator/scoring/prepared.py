@@ -148,3 +148,20 @@ def aggregate(parts: AggregationParts, weights: npt.ArrayLike) -> FloatArray:
     rtol = parts.degenerate_rtol
     q: FloatArray = parts.v * _scaled(group_utility, rtol) + (1.0 - parts.v) * _scaled(regret, rtol)
     return q
+
+
+def criterion_terms(parts: AggregationParts, weights: npt.ArrayLike) -> FloatArray:
+    """Each option's weighted standing on each criterion, shape (m, n), higher is better.
+
+    w_j a_ij for every method but VIKOR, whose distances to the best are turned round
+    (-w_j N_ij). For the weighted sum and PROMETHEE II the terms add up to the score (the
+    net flow is sum_j w_j phi_j), for the weighted product to the log-score; for TOPSIS and
+    VIKOR they do not add up to the score and only show where each option stands. The
+    report's head-to-head is ``terms[a] - terms[b]`` (report.js computes the same).
+    """
+    w = as_float_array(weights, "weights")
+    a = parts.values
+    if w.shape != a.shape[-1:]:
+        raise ValueError(f"weights have shape {w.shape}; need ({a.shape[-1]},)")
+    terms: FloatArray = a * w
+    return -terms if parts.method == "vikor" else terms

@@ -1,4 +1,4 @@
-"""Robustness: stability intervals, tornado, SMAA-2, scenario discovery (DESIGN.md section 5).
+"""Robustness: stability, tornado, SMAA-2, scenario discovery, linchpins (DESIGN.md section 5).
 
 The algorithms are pure numpy over arrays and ids; :mod:`.analysis` is the API that runs
 them on a library (``analyse_sensitivity``). Every algorithm takes the scoring method as a batched
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 # analysis is the API: it joins a prepared run (evaluator.evaluation) to the algorithms.
 from .analysis import Sensitivity, WhatIf, analyse_sensitivity
+from .counterfactuals import SourceLeftOut
 from .discovery import Condition, Rule, describe_rule, discover_rules
+from .linchpins import Judgement, Linchpins, find_linchpins
 from .smaa import (
     BLOCK_SIZE,
     DirichletWeights,
@@ -39,12 +41,15 @@ __all__ = [
     "Condition",
     "DirichletWeights",
     "DrawMatrices",
+    "Judgement",
+    "Linchpins",
     "Progress",
     "RankingStabilityInterval",
     "Rule",
     "SMAAResult",
     "ScoreFn",
     "Sensitivity",
+    "SourceLeftOut",
     "StabilityInterval",
     "TornadoItem",
     "UniformWeights",
@@ -55,6 +60,7 @@ __all__ = [
     "confidence_block_seed",
     "describe_rule",
     "discover_rules",
+    "find_linchpins",
     "ranking_stability_intervals_additive",
     "rescaled_weights",
     "run_smaa",

@@ -162,7 +162,7 @@ def test_hostile_library_runs_no_script(open_page: Any, report_files: dict[str, 
     assert page.page.evaluate("typeof window.__pwned") == "undefined"
     assert page.page.eval_on_selector_all("img", "els => els.length") == 0
     # the payload is visible as text, and the sliders still work with hostile titles
-    assert "<script>window.__pwned" in page.page.inner_text("#summary")
+    assert "<script>window.__pwned" in page.page.inner_text("#verdict")
     page.set_weights(
         {"safety": 1.0, "support": 0.0, "cost-burden": 0.0, "ecology-harm": 0.0, "feasibility": 0.0}
     )
@@ -213,3 +213,17 @@ def test_screenshots(open_page: Any, report_files: dict[str, Path], tmp_path: Pa
         assert scroll <= client
         page.page.screenshot(path=str(ARTIFACTS / f"report-{width}.png"), full_page=True)
         page.clean()
+
+
+def test_a_matrix_link_opens_the_closed_card(open_page: Any, report_files: dict[str, Path]) -> None:
+    """Cards start closed; following a performance value opens the card at that item."""
+    page = open_page(report_files["mini"])
+    opened = "els => els.map(e => e.open)"
+    assert page.page.eval_on_selector_all("#options details", opened) == [False] * 3
+    link = page.page.locator("#matrix td a").first
+    target = str(link.get_attribute("href"))
+    link.click()
+    assert page.page.evaluate("location.hash") == target
+    assert page.page.locator(target).is_visible()
+    assert page.page.eval_on_selector_all("#options details", opened).count(True) == 1
+    page.clean()

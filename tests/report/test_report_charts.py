@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from evaluator.report import charts
 from evaluator.report.charts import BarRow, Segment
+from evaluator.report.formatting import fmt
 
 
 def rects(svg: str) -> list[tuple[float, float]]:
@@ -30,7 +31,7 @@ def rects(svg: str) -> list[tuple[float, float]]:
     ],
 )
 def test_fmt_fixed_decimals_without_negative_zero(value: float, digits: int, text: str) -> None:
-    assert charts.fmt(value, digits) == text
+    assert fmt(value, digits) == text
 
 
 def test_bar_svg_stacks_positive_segments_from_zero() -> None:
@@ -120,12 +121,23 @@ def test_palette_starts_with_okabe_ito_and_cycles() -> None:
 
 
 def test_sequential_and_diverging_colours() -> None:
-    assert charts.sequential_colour(0.0, 1.0) == ("#F1F6FB", "#111111")
+    assert charts.sequential_colour(0.0, 1.0) == ("#F1F6FB", "#000000")
     assert charts.sequential_colour(1.0, 1.0) == ("#083D77", "#FFFFFF")
     assert charts.sequential_colour(5.0, 0.0)[0] == "#F1F6FB"  # no division by zero
     assert charts.diverging_colour(0.0)[0] == "#F7F7F7"
     assert charts.diverging_colour(1.0)[0] == "#083D77"
     assert charts.diverging_colour(-1.0)[0] == "#B35806"
+
+
+def test_shaded_cells_keep_text_contrast_at_least_4_5() -> None:
+    """Every shade of the sequential and diverging scales gets a text colour >= 4.5:1."""
+    for k in range(101):
+        for bg, fg in (
+            charts.sequential_colour(k / 100, 1.0),
+            charts.diverging_colour(k / 50 - 1),
+        ):
+            assert charts.contrast(bg, fg) >= 4.5, (bg, fg)
+    assert charts.contrast("#FFFFFF", "#000000") == 21.0
 
 
 def test_rank_colours_go_from_dark_to_light() -> None:

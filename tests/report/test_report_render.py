@@ -24,9 +24,11 @@ from conftest import (
     fixed_results,
 )
 from helpers import MINI
+from markupsafe import escape
 
 import evaluator.report as report
 from evaluator import InputError, __version__
+from evaluator.evaluation import as_library
 from evaluator.report import (
     build_report,
     default_report_path,
@@ -36,12 +38,13 @@ from evaluator.report import (
 from evaluator.report.context import build_context
 
 SECTIONS = (
+    "verdict",
     "manifest",
-    "summary",
     "ranking",
     "comparison",
     "matrix",
     "sources",
+    "coverage",
     "options",
     "robustness",
     "sliders",
@@ -325,3 +328,78 @@ def test_report_js_has_no_normalization_or_kernel_code() -> None:
     ]
     for pattern in forbidden:
         assert not re.search(pattern, code), pattern
+
+
+# Shorter: cards and appendix closed, each quote once, one judgement label per item ------
+
+
+def _section(html: str, ident: str) -> str:
+    match = re.search(rf'<section id="{ident}".*?</section>', html, re.S)
+    assert match is not None, ident
+    return match.group(0)
+
+
+def test_cards_and_appendix_are_closed_and_everything_else_open(mini_html: str) -> None:
+    options = _section(mini_html, "options")
+    assert options.count('<article class="card"') == 3
+    assert options.count("<details") == 3
+    assert "<details open" not in mini_html
+    assert len(re.findall(r'<span class="why">Rank \d of 3, score [0-9.]+, best in ', options)) == 3
+    appendix = _section(mini_html, "appendix")
+    blocks = re.findall(r'<details[^>]*class="block"[^>]*>\s*<summary><h3 id="([^"]+)"', appendix)
+    assert blocks == [
+        "manifest-h",
+        "appendix-criteria",
+        "appendix-profiles",
+        "appendix-sources",
+        "appendix-icd",
+        "appendix-formulas",
+    ]
+    # every section heading is outside any details: visible, and printed
+    for ident in (
+        "verdict",
+        "ranking",
+        "comparison",
+        "matrix",
+        "sources",
+        "coverage",
+        "options",
+        "robustness",
+        "weights",
+        "appendix",
+    ):
+        head = re.search(rf'<section id="{ident}"[^>]*>\s*<h2 id="{ident}-h">', mini_html)
+        assert head is not None, ident
+    assert mini_html.index('id="verdict"') < mini_html.index('id="contents"')
+    assert mini_html.index('id="verdict"') < mini_html.index('id="manifest"')
+
+
+def test_every_quote_is_shown_once(mini_html: str) -> None:
+    lib = as_library(MINI)
+    quotes = [
+        a.quote
+        for o in lib.options
+        for item in (*o.benefits, *o.risks, *o.preconditions)
+        for a in item.assessments
+    ]
+    assert quotes
+    for quote in quotes:
+        shown = str(escape(quote))
+        assert mini_html.count(shown) == 1, quote
+
+
+def test_one_judgement_label_per_item(mini_html: str) -> None:
+    options = _section(mini_html, "options")
+    items = re.findall(r'<li class="item .*?</ul>\s*</li>', options, re.S)
+    assert items
+    for item in items:
+        assert item.count("Analyst judgement") <= 1
+    assert "Analyst judgement</span> Analyst" not in mini_html
+
+
+def test_matrix_and_coverage_links_reach_an_element(mini_html: str) -> None:
+    ids = set(outline(mini_html).ids)
+    for section in ("matrix", "coverage"):
+        links = re.findall(r'href="#([^"]+)"', _section(mini_html, section))
+        assert links
+        assert set(links) <= ids, set(links) - ids

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from evaluator import scoring
 from evaluator.sensitivity import (
     BLOCK_SIZE,
     DirichletWeights,
@@ -23,14 +24,10 @@ from evaluator.sensitivity import (
 )
 from evaluator.sensitivity.stability import top_option
 
-scoring: Any = pytest.importorskip("evaluator.scoring")
-
 FloatArray = npt.NDArray[np.float64]
 ScoreFn = Callable[[FloatArray, FloatArray], FloatArray]
 
 KERNELS = ("weighted_sum", "weighted_product", "topsis", "promethee_ii", "vikor")
-if not all(hasattr(scoring, name) for name in KERNELS):
-    pytest.skip("evaluator.scoring kernels not available yet", allow_module_level=True)
 
 RAW = np.array(
     [

@@ -1,0 +1,359 @@
+"""The batched search behind linchpins: where does moving one input change the outcome?
+
+A *knob* is one continuous input of a compiled library: an evidence parameter (a likelihood,
+a magnitude or an impact) or one gap cell of the performance matrix. :class:`Searcher`
+scores many (knob, value) candidates in one call: the other parameters stay at their point
+values, ``Evidence.evaluate`` turns the parameter columns into k x m x n matrices (a gap
+cell is then overwritten), and the run's batched kernel scores the stack. The *outcome* of
+a candidate is the winner (rank 1 under the run's tie policy: a tie group, then option id)
+or, with a target, the target's average rank.
+
+The search (:meth:`Searcher.thresholds`) runs per direction: a grid of ``grid`` points from
+the current value to the end of the knob's domain, all knobs in one batched call; the
+first grid point whose outcome differs brackets the nearest change; each round then scores
+``refine`` evenly spaced points inside every open bracket (again one call for all knobs)
+and keeps the part before the first change, until the bracket is narrower than ``tol``.
+So a change is found to ``tol`` in the parameter for every method. A window narrower than
+the grid spacing in which the outcome changes and changes back can be missed; the grid is
+fine (128 points) because the outcome is piecewise constant with few pieces.
+
+Pruning (:meth:`Searcher.screen`), exact. Under the additive models (weighted sum,
+weighted product) with ``minmax``, ``offset-minmax`` or no normalization, take a knob that
+moves the cells of one option only and keeps each of them, over its whole domain, inside
+the range the other options span in that column. Then no other option's normalized value
+moves, so no other score moves, and that option's score is monotone in the knob (its
+cells are linear in the knob, and each score is monotone in the option's own oriented
+cells). The outcome (the winner, or the target's rank) can then change somewhere in the
+domain only if it has changed at one of the two ends; a knob for which it has not is
+skipped. Both ends of every knob are scored in one batched call. In words: a judgement on
+an option that cannot reach the top (or cross the target), and that cannot stretch a
+column, is not searched. Knobs shared by several options (included items, gap medians),
+gaps, and the other methods (whose scores couple options: TOPSIS's vector norm,
+PROMETHEE's pairwise flows, VIKOR's S and R ranges) are always searched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ..evaluation import Setup
+from ..evidence import GAP, Evidence, GapColumn
+from ..scoring import NonPositiveEntryError
+from ..scoring.ranking import id_keys, tie_groups
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+
+GRID = 128
+REFINE = 15
+TOL = 1e-9
+MAX_ROUNDS = 40  # 16**40 >> any domain / TOL: only a bracket stuck on float spacing stops here
+CHUNK = 4096  # most candidates per kernel call
+CHUNK_FLOATS = 2**23  # and at most this many floats (64 MB) of matrices and parameters
+PRUNABLE_NORMALIZATIONS = ("minmax", "offset-minmax", "none")
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One continuous input: evidence parameter ``param`` or gap ``cell``, within ``domain``."""
+
+    value: float
+    domain: tuple[float, float]
+    param: int = -1
+    cell: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """The nearest value of knob ``knob`` in ``direction`` that changes the outcome."""
+
+    knob: int
+    direction: str  # "up" or "down"
+    threshold: float
+    winner: int
+    rank: float
+
+
+@dataclass(frozen=True)
+class _Slope:
+    """How an evidence parameter moves the matrix: its cells are linear in it."""
+
+    cells: IntArray  # flat indices (option * n + criterion) of the known cells it moves
+    slope: FloatArray  # their change per unit of the parameter
+    refill: tuple[GapColumn, ...]  # gap columns whose known values it moves
+
+
+class Searcher:
+    """Scores (knob, value) candidates in batches against one prepared run.
+
+    Every cell a parameter reaches (a sum of item values, a product of pooled precondition
+    likelihoods, a gain times feasibility) is linear in that one parameter, so once
+    :meth:`screen` has measured each parameter's slopes, a candidate matrix is the run's
+    matrix plus the slopes times the change, with only the gap columns it reaches filled
+    again (their median, minimum or maximum is not linear). Why: re-evaluating the whole
+    evidence per candidate costs every parameter and every gap column each time.
+    Under ``feasibility="expected"`` with feasibility gaps (whose filled values gate gains)
+    candidates are evaluated in full instead.
+    """
+
+    def __init__(
+        self, setup: Setup, evidence: Evidence, base: FloatArray, target: int | None
+    ) -> None:
+        self.setup = setup
+        self.evidence = evidence
+        self.base = base
+        self.target = target
+        self.keys = id_keys(evidence.option_ids)
+        self.matrix = evidence.evaluate(base[:, None], point=True)[0].copy()
+        self.base_scores = setup.score_stack(self.matrix, setup.weights)
+        winner, rank = self.outcomes(self.base_scores[None])
+        self.winner, self.rank = int(winner[0]), float(rank[0])
+        last = len(evidence.criterion_ids) - 1
+        self.gap_of = {g.column: g for g in evidence.gap_columns}
+        self.linear = not (
+            evidence.feasibility == "expected"
+            and any(g.column == last for g in evidence.gap_columns)
+        )
+        self.slopes: dict[int, _Slope] = {}
+        size = self.matrix.size + base.size
+        self.chunk = max(2, min(CHUNK, CHUNK_FLOATS // size))
+
+    def outcomes(self, scores: FloatArray) -> tuple[IntArray, FloatArray]:
+        """Winner index and the target's average rank (NaN without one) per row of scores."""
+        m = scores.shape[1]
+        groups = tie_groups(scores, higher_is_better=self.setup.higher_is_better)
+        winner: IntArray = np.argmin(groups * m + self.keys, axis=1).astype(np.intp)
+        if self.target is None:
+            return winner, np.full(len(scores), np.nan)
+        mine = groups[:, self.target][:, None]
+        better = np.sum(groups < mine, axis=1)
+        same = np.sum(groups == mine, axis=1)
+        return winner, 1.0 + better + (same - 1) / 2.0
+
+    def changed(self, winner: IntArray, rank: FloatArray) -> BoolArray:
+        """Which outcomes differ from the run's."""
+        if self.target is None:
+            out: BoolArray = winner != self.winner
+            return out
+        return np.asarray(rank != self.rank)
+
+    def matrices(self, knobs: list[Knob], which: IntArray, values: FloatArray) -> FloatArray:
+        """k x m x n matrices with knob ``which[i]`` set to ``values[i]``, the rest at base."""
+        if not self.linear or any(
+            knobs[int(q)].param >= 0 and int(q) not in self.slopes for q in set(which.tolist())
+        ):
+            return self.evaluate(knobs, which, values)
+        k = len(which)
+        m, n = self.matrix.shape
+        # Draw-last, as Evidence.evaluate lays out its stacks: normalization then reduces
+        # over contiguous memory (see evaluator.evidence.matrix).
+        flat = np.empty((m * n, k))
+        flat[:] = self.matrix.reshape(-1, 1)
+        mats = flat.reshape(m, n, k).transpose(2, 0, 1)
+        grouped = np.argsort(which, kind="stable")
+        for rows in np.split(grouped, np.flatnonzero(np.diff(which[grouped])) + 1):
+            knob = knobs[int(which[rows[0]])]
+            if knob.cell is not None:
+                mats[rows, knob.cell[0], knob.cell[1]] = values[rows]
+                continue
+            slope = self.slopes[int(which[rows[0]])]
+            flat[np.ix_(slope.cells, rows)] += slope.slope[:, None] * (values[rows] - knob.value)
+            for gap in slope.refill:
+                known = mats[rows[:, None], gap.known_rows[None, :], gap.column]
+                if self.evidence.gaps == "worst":
+                    fill = known.min(axis=1) if gap.worst_is_low else known.max(axis=1)
+                else:
+                    fill = np.median(known, axis=1)
+                mats[rows[:, None], gap.gap_rows[None, :], gap.column] = fill[:, None]
+        return mats
+
+    def columns(self, params: FloatArray) -> tuple[FloatArray, BoolArray]:
+        """Scores of whole parameter columns (``params`` is U x k), evaluated in full."""
+        return self._scores(self.evidence.evaluate(params, point=True))
+
+    def evaluate(self, knobs: list[Knob], which: IntArray, values: FloatArray) -> FloatArray:
+        """:meth:`matrices` the long way: the whole evidence evaluated per candidate."""
+        k = len(which)
+        params = np.repeat(self.base[:, None], k, axis=1)
+        param = np.array([knobs[q].param for q in which], dtype=np.intp)
+        moved = param >= 0
+        params[param[moved], np.flatnonzero(moved)] = values[moved]
+        mats = self.evidence.evaluate(params, point=True)
+        for i in np.flatnonzero(~moved):
+            cell = knobs[int(which[i])].cell
+            assert cell is not None
+            mats[i, cell[0], cell[1]] = values[i]
+        return mats
+
+    def score(
+        self, knobs: list[Knob], which: IntArray, values: FloatArray
+    ) -> tuple[IntArray, FloatArray]:
+        """Outcomes of the candidates, scored in chunks of :attr:`chunk` candidates."""
+        winners: list[IntArray] = []
+        ranks: list[FloatArray] = []
+        for start in range(0, len(which), self.chunk):
+            part = slice(start, start + self.chunk)
+            mats = self.matrices(knobs, which[part], values[part])
+            scores, ok = self._scores(mats)
+            w, r = self.outcomes(scores)
+            w[~ok], r[~ok] = self.winner, self.rank
+            winners.append(w)
+            ranks.append(r)
+        if not winners:
+            return np.empty(0, dtype=np.intp), np.empty(0)
+        return np.concatenate(winners), np.concatenate(ranks)
+
+    def _scores(self, mats: FloatArray) -> tuple[FloatArray, BoolArray]:
+        """Scores of a stack, and which rows the run's normalization can take.
+
+        Why: an input opened beyond its stated range can make a cell zero or negative, which
+        a ratio normalization (``sum``, ``linear``, the weighted product's factors) refuses.
+        Such a candidate counts as no change (its scores are those of the run): the method
+        has no answer there, so it cannot be where the answer changes.
+        """
+        weights = self.setup.weights
+        try:
+            return self.setup.score_stack(mats, weights), np.ones(len(mats), dtype=np.bool_)
+        except NonPositiveEntryError:
+            pass
+        scores = np.empty(mats.shape[:2])
+        ok = np.ones(len(mats), dtype=np.bool_)
+        for i in range(len(mats)):
+            try:
+                scores[i] = self.setup.score_stack(mats[i], weights)
+            except NonPositiveEntryError:
+                scores[i] = self.base_scores
+                ok[i] = False
+        return scores, ok
+
+    def thresholds(
+        self, knobs: list[Knob], active: BoolArray, *, grid: int = GRID, refine: int = REFINE
+    ) -> list[Change]:
+        """The nearest change up and down of every active knob (see the module docstring)."""
+        near_l, far_l, knob_l, dir_l = [], [], [], []
+        steps = np.arange(1, grid + 1) / grid
+        for direction in ("up", "down"):
+            rows = [
+                q
+                for q, kn in enumerate(knobs)
+                if active[q] and abs(self._end(kn, direction) - kn.value) > TOL
+            ]
+            if not rows:
+                continue
+            x0 = np.array([knobs[q].value for q in rows])
+            end = np.array([self._end(knobs[q], direction) for q in rows])
+            pts = x0[:, None] + (end - x0)[:, None] * steps[None, :]
+            which = np.repeat(np.asarray(rows, dtype=np.intp), grid)
+            w, r = self.score(knobs, which, pts.ravel())
+            hit = self.changed(w, r).reshape(len(rows), grid)
+            for i in np.flatnonzero(hit.any(axis=1)):
+                first = int(np.argmax(hit[i]))
+                near_l.append(x0[i] if first == 0 else pts[i, first - 1])
+                far_l.append(pts[i, first])
+                knob_l.append(rows[i])
+                dir_l.append(direction)
+        near, far = np.array(near_l, dtype=np.float64), np.array(far_l, dtype=np.float64)
+        which = np.asarray(knob_l, dtype=np.intp)
+        inner = np.arange(1, refine + 1) / (refine + 1)
+        rounds = 0
+        while which.size and np.max(np.abs(far - near)) > TOL and rounds < MAX_ROUNDS:
+            rounds += 1
+            pts = near[:, None] + (far - near)[:, None] * inner[None, :]
+            w, r = self.score(knobs, np.repeat(which, refine), pts.ravel())
+            hit = self.changed(w, r).reshape(len(which), refine)
+            for a in range(len(which)):
+                if hit[a].any():
+                    first = int(np.argmax(hit[a]))
+                    far[a] = pts[a, first]
+                    near[a] = near[a] if first == 0 else pts[a, first - 1]
+                else:
+                    near[a] = pts[a, -1]
+        # The outcome just past the threshold (a millionth of the domain on): at the threshold
+        # itself two options may still be tied, and a tie is not yet the new order.
+        low = np.array([knobs[q].domain[0] for q in which], dtype=np.float64)
+        high = np.array([knobs[q].domain[1] for q in which], dtype=np.float64)
+        past = np.clip(far + np.sign(far - near) * 1e-6 * (high - low), low, high)
+        w, r = self.score(knobs, np.concatenate([which, which]), np.concatenate([far, past]))
+        hit = self.changed(w, r)
+        k = len(which)
+        use_past = hit[k:]
+        w = np.where(use_past, w[k:], w[:k])
+        r = np.where(use_past, r[k:], r[:k])
+        return [
+            Change(int(which[i]), dir_l[i], float(far[i]), int(w[i]), float(r[i]))
+            for i in range(len(which))
+        ]
+
+    @staticmethod
+    def _end(knob: Knob, direction: str) -> float:
+        return knob.domain[1] if direction == "up" else knob.domain[0]
+
+    def screen(self, knobs: list[Knob], *, prune: bool = True) -> BoolArray:
+        """Measure every parameter's slopes; return the knobs that cannot change the outcome.
+
+        Both ends of every parameter knob are evaluated in full (one batched call per
+        chunk). The skipped knobs follow the module docstring; with ``prune=False``, or a
+        method or normalization outside it, none is skipped.
+        """
+        out = np.zeros(len(knobs), dtype=np.bool_)
+        setup = self.setup
+        prune = (
+            prune
+            and setup.method in ("weighted-sum", "weighted-product")
+            and setup.normalization in PRUNABLE_NORMALIZATIONS
+        )
+        m, n = self.matrix.shape
+        known = (self.evidence.coverage != GAP).ravel()
+        candidates = [q for q, kn in enumerate(knobs) if kn.param >= 0]
+        half = max(1, self.chunk // 2)
+        for start in range(0, len(candidates), half):
+            rows = np.asarray(candidates[start : start + half], dtype=np.intp)
+            ends = np.array([[knobs[q].domain[0], knobs[q].domain[1]] for q in rows])
+            mats = self.evaluate(knobs, np.repeat(rows, 2), ends.ravel())
+            moved = np.asarray(mats != self.matrix[None]).reshape(len(rows), 2, m, n)
+            flat = mats.reshape(len(rows), 2, m * n)
+            for i, q in enumerate(rows):
+                cells = np.flatnonzero(moved[i].any(axis=0).ravel() & known)
+                slope = (flat[i, 1, cells] - flat[i, 0, cells]) / (ends[i, 1] - ends[i, 0])
+                columns = sorted({int(c) % n for c in cells} & set(self.gap_of))
+                self.slopes[int(q)] = _Slope(cells, slope, tuple(self.gap_of[j] for j in columns))
+            if not prune:
+                continue
+            scores, ok = self._scores(mats)
+            if not ok.all():
+                prune = False  # unsure: prune nothing
+                out[:] = False
+                continue
+            winner, rank = self.outcomes(scores)
+            flips = self.changed(winner, rank).reshape(len(rows), 2)
+            still = np.logical_not(np.any(flips, axis=1))
+            for i, q in enumerate(rows):
+                if not still[i]:
+                    continue
+                touched = np.flatnonzero(moved[i].any(axis=(0, 2)))
+                if touched.size == 0:  # moves no cell at all
+                    out[q] = True
+                    continue
+                if touched.size != 1:
+                    continue
+                t = int(touched[0])
+                columns_t: BoolArray = np.asarray(moved[i, :, t].any(axis=0))
+                out[q] = self._inside(mats[2 * i : 2 * i + 2], t, columns_t)
+        return out
+
+    def _inside(self, mats: FloatArray, t: int, columns: BoolArray) -> bool:
+        """Option ``t``'s moved cells stay within the other options' range in each column."""
+        if self.setup.normalization == "none":
+            return True
+        others = np.delete(self.matrix, t, axis=0)
+        if not others.size:
+            return False
+        for j in np.flatnonzero(columns):
+            low, high = others[:, j].min(), others[:, j].max()
+            if mats[:, t, j].min() < low or mats[:, t, j].max() > high:
+                return False
+        return True
