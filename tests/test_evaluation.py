@@ -204,3 +204,21 @@ def test_public_api_is_importable_lazily() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_kendall_tau_matrix_equals_the_pairwise_tau_b() -> None:
+    """The all-columns form (issue 16) equals tau-b per pair, NaN ranks and constants included."""
+    import math
+
+    from evaluator.evaluation import kendall_tau_b, kendall_tau_matrix
+
+    rng = np.random.default_rng(0)
+    for m, c in [(1, 2), (2, 3), (12, 5), (60, 4)]:
+        ranks = rng.integers(1, 6, (m, c)).astype(np.float64)
+        ranks[rng.random((m, c)) < 0.15] = np.nan
+        ranks[:, 0] = 3.0  # a constant column: tau undefined
+        got = kendall_tau_matrix(ranks)
+        for a in range(c):
+            for b in range(c):
+                want = kendall_tau_b(ranks[:, a], ranks[:, b])
+                assert (math.isnan(want) and math.isnan(got[a, b])) or got[a, b] == want

@@ -172,15 +172,39 @@ class Evidence:
         One uniform draw of shape (parameters, k) per call, in parameter order.
         """
         params = rng.random((self.parameter_low.size, k))
-        params *= (self.parameter_high - self.parameter_low)[:, None]
-        params += self.parameter_low[:, None]
+        # Gap fractions (the last group) are uniform on [0, 1] already: scaling them would
+        # multiply by 1 and add 0, so only the groups before them are scaled.
+        ranged = params[: self.parameter_cuts[2]]
+        ranged *= (self.parameter_high - self.parameter_low)[: ranged.shape[0], None]
+        ranged += self.parameter_low[: ranged.shape[0], None]
         return self.evaluate(params)
 
-    def evaluate(self, params: FloatArray, *, point: bool = False) -> FloatArray:
+    def point_feasibility(self) -> FloatArray:
+        """(m,) each option's feasibility at range midpoints (before any gap is filled)."""
+        _, _, pre_lik, _ = np.split(self.midpoints()[:, None], self.parameter_cuts, axis=0)
+        return self._feasibility(pre_lik)[:, 0]
+
+    def point_matrices(self, feasibility: FloatArray) -> FloatArray:
+        """k x m x n point matrices, each with its own (m x k) feasibility column.
+
+        Why: forcing a precondition changes only the feasibility of the options that carry
+        it (and what depends on that column: gated gains, gap fills), so what-ifs build
+        every variant from one compiled library instead of recompiling it per variant.
+        ``feasibility`` holds the values before gaps are filled, as :meth:`point_feasibility`.
+        """
+        k = feasibility.shape[1]
+        params = np.repeat(self.midpoints()[:, None], k, axis=1)
+        return self.evaluate(params, point=True, feasibility=feasibility)
+
+    def evaluate(
+        self, params: FloatArray, *, point: bool = False, feasibility: FloatArray | None = None
+    ) -> FloatArray:
         """k x m x n matrices from k columns of parameter values (``params`` is U x k).
 
         ``point=True`` fills a neutral gap with the median of the known values (the point
         rule of DESIGN.md section 4) instead of the drawn fraction of their range.
+        ``feasibility`` (m x k), if given, replaces the feasibility computed from the
+        precondition parameters.
         """
         m, n = self.shape
         k = params.shape[1]
@@ -189,7 +213,7 @@ class Evidence:
         cells[:] = self.cell_base[:, None]
         values = self._item_values(scales, item_lik)
         self.item_cells.combine_into(cells, self.cell_base, values)
-        feasible = self._feasibility(pre_lik)
+        feasible = self._feasibility(pre_lik) if feasibility is None else feasibility
         view = cells.reshape(m, n, k)
         view[:, n - 1, :] = feasible
         # Feasibility gaps first: under "expected" the gated gains need the filled values.
@@ -232,13 +256,17 @@ class Evidence:
         for gap in self.gap_columns:
             if (gap.column == last) != feasibility_only:
                 continue
-            known = view[gap.known_rows, gap.column, :]
+            # One criterion's (m, k) plane: indexing its rows is numpy's fast take/put path.
+            plane = view[:, gap.column, :]
+            known = plane.take(gap.known_rows, axis=0)
             if self.gaps == "worst":
-                fill = known.min(axis=0) if gap.worst_is_low else known.max(axis=0)
-                view[gap.gap_rows, gap.column, :] = fill
+                plane[gap.gap_rows] = known.min(axis=0) if gap.worst_is_low else known.max(axis=0)
             elif point:
-                view[gap.gap_rows, gap.column, :] = np.median(known, axis=0)
+                plane[gap.gap_rows] = np.median(known, axis=0)
             else:
                 low = known.min(axis=0)
                 spread = known.max(axis=0) - low
-                view[gap.gap_rows, gap.column, :] = low + fraction[gap.parameters] * spread
+                fill = fraction.take(gap.parameters, axis=0)  # scaled in place
+                fill *= spread
+                fill += low
+                plane[gap.gap_rows] = fill

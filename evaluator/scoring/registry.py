@@ -28,20 +28,91 @@ from evaluator.scoring.normalize import (
     NonPositiveEntryError,
     as_float_array,
     nonpositive_columns,
+    normalize,
     require_positive,
+    weighted_total,
 )
-from evaluator.scoring.promethee import promethee_ii
-from evaluator.scoring.topsis import topsis
-from evaluator.scoring.vikor import vikor
+from evaluator.scoring.promethee import promethee_ii, unicriterion_net_flows
+from evaluator.scoring.topsis import topsis, topsis_prepared
+from evaluator.scoring.vikor import regret_distances, vikor, vikor_prepared
 from evaluator.scoring.weighted_product import (
+    log_factors,
     product_factors,
     weighted_product,
     weighted_product_contributions,
+    weighted_product_prepared,
 )
 from evaluator.scoring.weighted_sum import weighted_sum, weighted_sum_contributions
 
 Kernel = Callable[..., FloatArray]
 Contribution = Callable[[FloatArray, FloatArray, FloatArray, str], FloatArray]
+Prepare = Callable[..., FloatArray]
+"""``prepare(matrix, types, normalization, **options)``: the weight-independent part."""
+Aggregate = Callable[..., FloatArray]
+"""``aggregate(prepared, weights, **options)``: scores; with ``prepare``, the kernel."""
+AggregateMany = Callable[[FloatArray, FloatArray], FloatArray]
+"""``(prepared (..., m, n), weight_sets (c, n)) -> (c, ..., m)``: one pass for c weight sets."""
+
+
+def _prepare_normalized(
+    matrix: FloatArray, types: FloatArray, normalization: str | None, **_: Any
+) -> FloatArray:
+    return normalize(matrix, types, str(normalization))
+
+
+def _prepare_log_factors(
+    matrix: FloatArray, types: FloatArray, normalization: str | None, **_: Any
+) -> FloatArray:
+    return log_factors(matrix, types, str(normalization))
+
+
+def _prepare_flows(
+    matrix: FloatArray, types: FloatArray, normalization: str | None, **options: Any
+) -> FloatArray:
+    return unicriterion_net_flows(matrix, types, **options)
+
+
+def _prepare_distances(
+    matrix: FloatArray, types: FloatArray, normalization: str | None, **_: Any
+) -> FloatArray:
+    return regret_distances(matrix, types)
+
+
+def _aggregate_additive(prepared: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
+    return weighted_total(prepared, weights)
+
+
+def _aggregate_product(prepared: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
+    return weighted_product_prepared(prepared, weights)
+
+
+def _aggregate_topsis(prepared: FloatArray, weights: FloatArray, **_: Any) -> FloatArray:
+    return topsis_prepared(prepared, weights)
+
+
+def _aggregate_vikor(
+    prepared: FloatArray, weights: FloatArray, v: float = 0.5, **_: Any
+) -> FloatArray:
+    return vikor_prepared(prepared, weights, v)
+
+
+def _additive_many(prepared: FloatArray, weight_sets: FloatArray) -> FloatArray:
+    """sum_j w_cj v_ij for every weight set c: one matrix product, (c, ..., m).
+
+    A draw-last stack (the evidence compiler's layout: memory ordered m, n, k) is
+    multiplied as m contiguous (c x n) @ (n x k) products, which BLAS takes without a copy.
+    """
+    if prepared.ndim == 3 and prepared.transpose(1, 2, 0).flags.c_contiguous:
+        by_option: FloatArray = np.matmul(weight_sets, prepared.transpose(1, 2, 0))  # (m, c, k)
+        return by_option.transpose(1, 2, 0)
+    scores = np.matmul(prepared, weight_sets.T)  # (..., m, c)
+    return np.moveaxis(scores, -1, 0)
+
+
+def _product_many(prepared: FloatArray, weight_sets: FloatArray) -> FloatArray:
+    result: FloatArray = np.exp(_additive_many(prepared, weight_sets))
+    return result
+
 
 WEIGHT_SUM_TOLERANCE = 1e-9
 OFFSET_NORMALIZATION = "offset-minmax"
@@ -67,6 +138,14 @@ class Method:
         ``(matrix, weights, types, normalization) -> (..., m, n)`` per-criterion terms that
         sum to the score (weighted sum: w_j r_ij) or to the log-score (weighted product:
         w_j ln r_ij); None if the method does not decompose by criterion.
+    prepare, aggregate : callable
+        The kernel split in two (see :func:`prepare_matrix`): the weight-independent part
+        (normalized values, log factors, PROMETHEE's unicriterion net flows, VIKOR's
+        distances) and the weighted aggregation; ``aggregate(prepare(x))`` equals the kernel
+        bit for bit (tested).
+    aggregate_many : callable or None
+        Scores for c weight sets in one pass, ``(c, ..., m)``, where the aggregation is a
+        matrix product; None: one ``aggregate`` per weight set.
     """
 
     id: str
@@ -75,6 +154,9 @@ class Method:
     default_normalization: str | None
     higher_is_better: bool
     contribution: Contribution | None
+    prepare: Prepare
+    aggregate: Aggregate
+    aggregate_many: AggregateMany | None = None
 
     @property
     def takes_normalization(self) -> bool:
@@ -98,6 +180,9 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "minmax",
                 True,
                 weighted_sum_contributions,
+                _prepare_normalized,
+                _aggregate_additive,
+                _additive_many,
             ),
             Method(
                 "weighted-product",
@@ -106,10 +191,34 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "sum",
                 True,
                 weighted_product_contributions,
+                _prepare_log_factors,
+                _aggregate_product,
+                _product_many,
             ),
-            Method("topsis", "TOPSIS", topsis, "vector", True, None),
-            Method("promethee-ii", "PROMETHEE II", promethee_ii, None, True, None),
-            Method("vikor", "VIKOR", vikor, None, False, None),
+            Method(
+                "topsis",
+                "TOPSIS",
+                topsis,
+                "vector",
+                True,
+                None,
+                _prepare_normalized,
+                _aggregate_topsis,
+            ),
+            Method(
+                "promethee-ii",
+                "PROMETHEE II",
+                promethee_ii,
+                None,
+                True,
+                None,
+                _prepare_flows,
+                _aggregate_additive,
+                _additive_many,
+            ),
+            Method(
+                "vikor", "VIKOR", vikor, None, False, None, _prepare_distances, _aggregate_vikor
+            ),
         )
     }
 )
@@ -231,6 +340,52 @@ def score(
     return spec.kernel(x, w, t, normalization=chosen, **options)
 
 
+def prepare_matrix(
+    method: str,
+    matrix: FloatArray,
+    types: FloatArray,
+    normalization: str | None = None,
+    **options: Any,
+) -> FloatArray:
+    """The weight-independent part of ``method`` on a matrix or stack, inputs trusted.
+
+    ``normalization`` is the one in force (None: the method's default, or none for
+    PROMETHEE II and VIKOR). Why: under the Monte Carlo every block of sampled matrices is
+    scored under many weight vectors (the confidence pass), so logs, PROMETHEE's preference
+    comparisons and VIKOR's distances are computed once per draw, not once per weight set.
+    """
+    spec = get_method(method)
+    return spec.prepare(matrix, types, normalization or spec.default_normalization, **options)
+
+
+def aggregate_prepared(
+    method: str, prepared: FloatArray, weights: FloatArray, **options: Any
+) -> FloatArray:
+    """Scores from :func:`prepare_matrix`'s output; equal to the kernel bit for bit."""
+    return get_method(method).aggregate(prepared, weights, **options)
+
+
+def aggregate_prepared_many(
+    method: str, prepared: FloatArray, weight_sets: FloatArray, **options: Any
+) -> FloatArray:
+    """Scores under each of c weight sets, shape (c, ..., m), in one batched pass.
+
+    Where the aggregation is linear in the weights (weighted sum, PROMETHEE II; the
+    weighted product in log space) this is one matrix product; equal to :func:`aggregate_prepared`
+    per weight set up to rounding in the last bits.
+    """
+    spec = get_method(method)
+    if spec.aggregate_many is not None:
+        return spec.aggregate_many(prepared, weight_sets)
+    lead = prepared.shape[:-2]
+    return np.stack(
+        [
+            spec.aggregate(prepared, np.broadcast_to(w, (*lead, w.size)), **options)
+            for w in weight_sets
+        ]
+    )
+
+
 def contributions(
     method_id: str,
     matrix: npt.ArrayLike,
@@ -307,8 +462,11 @@ __all__ = [
     "METHOD_IDS",
     "Method",
     "NonPositiveEntryError",
+    "aggregate_prepared",
+    "aggregate_prepared_many",
     "contributions",
     "get_method",
+    "prepare_matrix",
     "resolve_normalization",
     "score",
     "validate_inputs",

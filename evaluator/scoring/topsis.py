@@ -56,7 +56,16 @@ def topsis(
     -------
     ndarray, shape (m,) or (k, m)
     """
-    r = normalize(matrix, types, normalization)
+    return topsis_prepared(normalize(matrix, types, normalization), weights)
+
+
+def topsis_prepared(normalized: FloatArray, weights: npt.ArrayLike) -> FloatArray:
+    """Closeness from an already normalized (oriented) matrix or stack; see :func:`topsis`.
+
+    The normalization is TOPSIS's weight-independent part, done once per draw by the
+    Monte Carlo; equal to :func:`topsis` on the raw matrix, bit for bit.
+    """
+    r = normalized
     w = as_float_array(weights, "weights")
     w2 = w * w
     d_plus = np.sqrt(weighted_total((r - r.max(axis=-2, keepdims=True)) ** 2, w2))

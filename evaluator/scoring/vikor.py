@@ -79,8 +79,10 @@ def vikor_sr(
     matrix: npt.ArrayLike, weights: npt.ArrayLike, types: npt.ArrayLike
 ) -> tuple[FloatArray, FloatArray]:
     """Group utility S_i and individual regret R_i, each shape (m,) or (k, m)."""
-    dist = regret_distances(matrix, types)
-    w = as_float_array(weights, "weights")
+    return _sr(regret_distances(matrix, types), as_float_array(weights, "weights"))
+
+
+def _sr(dist: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
     group_utility = weighted_total(dist, w)
     # max_j w_j N_ij one criterion at a time: no (k, m, n) temporary, no short-axis reduction
     regret: FloatArray = w[..., 0, None] * dist[..., :, 0]
@@ -113,8 +115,18 @@ def vikor(
     ndarray, shape (m,) or (k, m)
         Q_i; the best option has the smallest Q (0 unless both terms are degenerate).
     """
+    return vikor_prepared(regret_distances(matrix, types), weights, v)
+
+
+def vikor_prepared(distances: FloatArray, weights: npt.ArrayLike, v: float = 0.5) -> FloatArray:
+    """Q_i from the distances N of :func:`regret_distances` (the weight-independent part).
+
+    Why: the Monte Carlo scores one block of draws under many weight vectors (the
+    confidence pass), so N is computed once per draw and only S, R and Q per weight set.
+    Equal to :func:`vikor` on the matrix the distances came from, bit for bit.
+    """
     if not 0.0 <= v <= 1.0:
         raise ValueError(f"v must be in [0, 1]; got {v}")
-    group_utility, regret = vikor_sr(matrix, weights, types)
+    group_utility, regret = _sr(distances, as_float_array(weights, "weights"))
     q: FloatArray = v * _scaled(group_utility) + (1.0 - v) * _scaled(regret)
     return q

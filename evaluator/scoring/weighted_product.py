@@ -69,8 +69,23 @@ def weighted_product_log(
     normalization: str = "sum",
 ) -> FloatArray:
     """Log-score L_i = sum_j w_j ln r_ij, shape (m,) or (k, m) (higher is better)."""
-    log_r = np.log(product_factors(matrix, types, normalization))
-    return weighted_total(log_r, as_float_array(weights, "weights"))
+    return weighted_total(
+        log_factors(matrix, types, normalization), as_float_array(weights, "weights")
+    )
+
+
+def log_factors(
+    matrix: npt.ArrayLike, types: npt.ArrayLike, normalization: str = "sum"
+) -> FloatArray:
+    """ln r_ij, the weight-independent part of the product (raises like :func:`product_factors`)."""
+    log_r: FloatArray = np.log(product_factors(matrix, types, normalization))
+    return log_r
+
+
+def weighted_product_prepared(log_r: FloatArray, weights: npt.ArrayLike) -> FloatArray:
+    """exp(sum_j w_j ln r_ij) from :func:`log_factors`; equal to :func:`weighted_product`."""
+    result: FloatArray = np.exp(weighted_total(log_r, as_float_array(weights, "weights")))
+    return result
 
 
 def weighted_product(

@@ -16,11 +16,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import OptionError
-from ..evaluation import Evaluation, LibraryLike, Setup, compile_run, prepare, score_setup
+from ..evaluation import Evaluation, LibraryLike, Setup, prepare, score_setup
 from ..run import RunOptions
 from ..safety import check_samples
 from ..scoring.prepared import aggregation_parts
-from .smaa import DirichletWeights, SMAAResult, UniformWeights, run_smaa
+from ..scoring.ranking import id_keys, tie_groups
+from .smaa import DirichletWeights, SMAAResult, UniformWeights, block_size, run_smaa
 from .stability import (
     StabilityInterval,
     stability_intervals_additive,
@@ -99,6 +100,8 @@ class Sensitivity:
         doc.update(self.smaa.to_dict(crit))
         doc["what_ifs"] = [w.__dict__.copy() for w in self.what_ifs]
         doc["notes"] = list(ev.notes)
+        if self.smaa.confidence_note is not None:
+            doc["notes"].append(self.smaa.confidence_note)
         return doc
 
 
@@ -120,36 +123,72 @@ def stability(evaluation: Evaluation) -> list[StabilityInterval]:
 
 
 def what_ifs(setup: Setup, base: Evaluation) -> list[WhatIf]:
-    """For each precondition: the winner when it is met and when it fails."""
-    out: list[WhatIf] = []
-    winner = base.option_ids[int(base.order[0])]
+    """For each precondition: the winner when it is met and when it fails.
+
+    Forcing a precondition changes only the feasibility of the options carrying it
+    (``includes`` can make that several), so each variant is the compiled library's point
+    matrix with those options' feasibility recomputed (gated gains and gap fills follow in
+    :meth:`~evaluator.evidence.Evidence.point_matrices`), and all variants are scored in
+    stacked calls, in chunks of :func:`~.smaa.block_size` variants so memory stays bounded.
+    Linear in the number of preconditions times the matrix size; the previous form
+    recompiled the whole library twice per precondition.
+    """
     ev = setup.evidence
+    if not ev.precondition_ids:
+        return []
+    winner = base.option_ids[int(base.order[0])]
     pooled = dict(zip(ev.precondition_ids, ev.precondition_point, strict=True))
+    row = {o: i for i, o in enumerate(ev.option_ids)}
+    carried: dict[int, list[str]] = {}  # option row -> its preconditions, in compile order
     owners: dict[str, list[str]] = {}
     for o in setup.library.options:
-        for carried in setup.library.carried(o):
-            for p in carried.preconditions:
+        for owner in setup.library.carried(o):
+            for p in owner.preconditions:
                 owners.setdefault(p.id, []).append(o.id)
-    for pre_id in setup.evidence.precondition_ids:
-        results = {}
-        for state in ("met", "failed"):
-            run = setup.run.build(setup.run, assume={**setup.run.assume, pre_id: state})
-            evidence = compile_run(setup.library, run, setup.evidence.option_ids)
-            results[state] = score_setup(setup.with_evidence(evidence))
-        option = next(o for o in owners[pre_id] if o in base.option_ids)
-        index = base.option_ids.index(option)
-        met, failed = results["met"], results["failed"]
-        top_met = met.option_ids[int(met.order[0])]
-        top_failed = failed.option_ids[int(failed.order[0])]
+                if o.id in row:
+                    carried.setdefault(row[o.id], []).append(p.id)
+    holders: dict[str, list[int]] = {}
+    for i, ids in carried.items():
+        for p_id in dict.fromkeys(ids):
+            holders.setdefault(p_id, []).append(i)
+    base_feasibility = ev.point_feasibility()
+    variants = [(p_id, forced) for p_id in ev.precondition_ids for forced in (1.0, 0.0)]
+    m, n = ev.shape
+    chunk = max(1, block_size(m, n, len(ev.parameters)))
+    keys = id_keys(ev.option_ids)
+    option_of = {p_id: next(o for o in owners[p_id] if o in row) for p_id in ev.precondition_ids}
+    winners: list[str] = []
+    ranks: list[float] = []
+    for start in range(0, len(variants), chunk):
+        part = variants[start : start + chunk]
+        feasibility = np.repeat(base_feasibility[:, None], len(part), axis=1)
+        for v, (p_id, forced) in enumerate(part):
+            for i in holders[p_id]:
+                value = 1.0
+                for q in carried[i]:
+                    value *= forced if q == p_id else float(pooled[q])
+                feasibility[i, v] = value
+        stack = ev.point_matrices(feasibility)
+        scores = setup.score_stack(stack, np.broadcast_to(setup.weights, (len(part), n)))
+        groups = tie_groups(scores, higher_is_better=setup.higher_is_better)
+        top = np.where(groups == 0, keys, len(keys)).argmin(axis=1)
+        index = np.array([row[option_of[p_id]] for p_id, _ in part])
+        mine = groups[np.arange(len(part)), index][:, None]
+        ahead, tied = (groups < mine).sum(axis=1), (groups == mine).sum(axis=1)
+        winners.extend(ev.option_ids[int(t)] for t in top)
+        ranks.extend(float(a + 1 + (t - 1) / 2.0) for a, t in zip(ahead, tied, strict=True))
+    out: list[WhatIf] = []
+    for k, p_id in enumerate(ev.precondition_ids):
+        top_met, top_failed = winners[2 * k], winners[2 * k + 1]
         out.append(
             WhatIf(
-                precondition=pre_id,
-                option=option,
-                likelihood=float(pooled[pre_id]),
+                precondition=p_id,
+                option=option_of[p_id],
+                likelihood=float(pooled[p_id]),
                 winner_if_met=top_met,
                 winner_if_failed=top_failed,
-                rank_if_met=float(met.ranks[index]),
-                rank_if_failed=float(failed.ranks[index]),
+                rank_if_met=ranks[2 * k],
+                rank_if_failed=ranks[2 * k + 1],
                 changes_winner=top_met != winner or top_failed != winner,
             )
         )
@@ -206,6 +245,8 @@ def analyse_sensitivity(
         higher_is_better=setup.higher_is_better,
         progress=progress,
         prepare=setup.prepare_stack,
+        score_many=setup.score_prepared_many,
+        n_parameters=len(setup.evidence.parameters) if uncertainty else 0,
     )
     return Sensitivity(
         evaluation=base,

@@ -9,15 +9,23 @@ confidence factors from a second pass at each option's central weights (notes/an
 section 5.4).
 
 **Reproducibility (DESIGN.md section 5, contract).** Results depend on the seed and the number
-of draws only. Draws come in fixed blocks of ``BLOCK_SIZE``; block ``b`` draws its weights and
-then its matrices from the stream seeded by ``SeedSequence(seed).spawn(...)[b]`` (a spawned
-child depends only on its index, so this is the same stream whatever the number of blocks),
-the last block drawing only what is left. Streams use numpy's SFC64 bit generator (see
-:func:`block_rng`). Per-block results are added in block order, so
-``chunk_blocks`` (how many blocks one vectorised ``score_fn`` call evaluates) never changes a
-number, provided ``score_fn`` scores each draw independently of the others in its batch (true
-of the evaluator's kernels). The confidence pass draws block ``b``'s matrices from the first
-child of block ``b``'s sequence. Memory is bounded by one chunk, whatever ``n_samples``.
+of draws only. Draws come in fixed blocks whose size :func:`block_size` derives from the
+problem's shape alone (options, criteria, uncertain parameters), never from the machine;
+block ``b`` draws its weights and then its matrices from the stream seeded by
+``SeedSequence(seed).spawn(...)[b]`` (a spawned child depends only on its index, so this is
+the same stream whatever the number of blocks), the last block drawing only what is left.
+Streams use numpy's SFC64 bit generator (see :func:`block_rng`). Per-block results are added
+in block order, so ``chunk_blocks`` (how many blocks one vectorised ``score_fn`` call
+evaluates) never changes a number, provided ``score_fn`` scores each draw independently of
+the others in its batch (true of the evaluator's kernels). The confidence pass draws block
+``b``'s matrices from the first child of block ``b``'s sequence. Memory is bounded by one
+chunk, whatever ``n_samples``, and one block stays within :data:`BLOCK_BUDGET` bytes whatever
+the library's size.
+
+Confidence factors are computed for the :data:`CONFIDENCE_TOP` options with the highest
+``p_best`` and any with ``p_best >= CONFIDENCE_MIN_P_BEST`` (DESIGN.md section 5), all their
+central weight vectors scored in one batched pass per chunk; the others get NaN (``null``)
+and :attr:`SMAAResult.confidence_note` says why.
 
 References: Lahdelma & Salminen (2001), "SMAA-2: Stochastic multicriteria acceptability
 analysis for group decision making", Operations Research 49(3); Tervonen & Lahdelma (2007),
@@ -47,7 +55,7 @@ from .stability import (
 )
 
 BLOCK_SIZE: Final = 5_000
-"""Draws per block. Part of the reproducibility contract: changing it changes the numbers.
+"""Largest number of draws per block (small problems). Part of the reproducibility contract.
 
 Why 5,000: large enough that per-block overhead (some fifty numpy calls) is spread thin,
 small enough that a block's arrays (a few MB) stay cache-near and memory stays flat. On the
@@ -56,11 +64,53 @@ CLI sets (:mod:`evaluator.allocator`), 1,000 / 2,000 / 5,000 measured 1.25 / 1.1
 per draw; with glibc's defaults, which refault freed memory, 1.69 / 1.55 / 1.62.
 """
 
+BLOCK_BUDGET: Final = 128 * 2**20
+"""Bytes one block of draws may hold (estimated by :func:`block_size`). Part of the contract.
+
+Why 128 MiB: at 1,000 options x 41 criteria a draw holds some 2 MB (its parameters, the
+matrix, its normalized copy and the kernel's temporaries), so a block is about 60 draws and a
+run with its confidence pass stays far below 1 GiB; every library of up to ~100 options x
+40 criteria still gets full blocks of :data:`BLOCK_SIZE`, so their numbers did not change
+when the budget was introduced.
+"""
+
+CONFIDENCE_TOP: Final = 20
+"""Confidence factors are computed for this many options with the highest ``p_best`` ..."""
+
+CONFIDENCE_MIN_P_BEST: Final = 0.01
+"""... and for any option with at least this ``p_best`` (DESIGN.md section 5)."""
+
+
+def block_size(n_options: int, n_criteria: int, n_parameters: int = 0) -> int:
+    """Draws per block: a function of the problem's shape only (reproducibility contract).
+
+    One draw is estimated at ``8 * (parameters + 6 m n + 4 m + 2 n)`` bytes: the uniform
+    parameter column, the matrix with its normalized copy and the kernels' temporaries (six
+    m x n float64 arrays), scores, ranks and weights. The block holds as many draws as fit
+    in :data:`BLOCK_BUDGET`, at least 1 and at most :data:`BLOCK_SIZE`. Why the shape and
+    never the machine's memory: the block size decides which stream each draw comes from,
+    so deriving it from anything else would change the numbers from one machine to the next.
+    """
+    m, n, u = (
+        _integer(v, name, 0)
+        for v, name in (
+            (n_options, "n_options"),
+            (n_criteria, "n_criteria"),
+            (n_parameters, "n_parameters"),
+        )
+    )
+    per_draw = 8 * (u + 6 * m * n + 4 * m + 2 * n)
+    return max(1, min(BLOCK_SIZE, BLOCK_BUDGET // max(per_draw, 1)))
+
+
 DrawMatrices = Callable[[np.random.Generator, int], FloatArray]
 """``draw_matrices(rng, k) -> k x m x n`` performance matrices, drawn from ``rng`` only."""
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``, called after each chunk; ``total`` counts both passes."""
+
+ScoreMany = Callable[[FloatArray, FloatArray], FloatArray]
+"""``score_many(matrices, weight_sets)``: (k, m, n) prepared stack and (c, n) -> (c, k, m)."""
 
 
 class WeightSampler(Protocol):
@@ -149,6 +199,7 @@ class SMAAResult:
     confidence: FloatArray
     confidence_samples: int
     pairwise_winning: FloatArray | None = None
+    confidence_note: str | None = None
 
     @property
     def p_best(self) -> FloatArray:
@@ -185,6 +236,8 @@ class SMAAResult:
                 o: maybe(float(p)) for o, p in zip(self.options, self.confidence, strict=True)
             },
         }
+        if self.confidence_note is not None:
+            out["confidence_note"] = self.confidence_note
         if self.pairwise_winning is not None:
             out["pairwise_winning"] = {
                 a: {c: float(p) for c, p in zip(self.options, row, strict=True) if c != a}
@@ -213,9 +266,31 @@ def block_rng(seed: np.random.SeedSequence) -> np.random.Generator:
     return np.random.Generator(np.random.SFC64(seed))
 
 
-def _block_sizes(n_samples: int) -> list[int]:
-    full, rest = divmod(n_samples, BLOCK_SIZE)
-    return [BLOCK_SIZE] * full + ([rest] if rest else [])
+def _block_sizes(n_samples: int, size: int) -> list[int]:
+    full, rest = divmod(n_samples, size)
+    return [size] * full + ([rest] if rest else [])
+
+
+def confidence_candidates(first_counts: IntArray, n_samples: int, tie_rank: IntArray) -> list[int]:
+    """Options whose confidence factor is computed, ascending: see :data:`CONFIDENCE_TOP`.
+
+    Only options ranked first in some draw qualify (the others have no central weights);
+    among equal counts the lower id-order rank comes first, so the choice is deterministic.
+    """
+    ever = [int(a) for a in np.flatnonzero(first_counts > 0)]
+    ranked = sorted(ever, key=lambda a: (-int(first_counts[a]), int(tie_rank[a])))
+    keep = set(ranked[:CONFIDENCE_TOP])
+    keep.update(a for a in ever if first_counts[a] / n_samples >= CONFIDENCE_MIN_P_BEST)
+    return sorted(keep)
+
+
+def confidence_note(n_computed: int, n_left: int) -> str:
+    """Why some options that were first in a draw have no confidence factor."""
+    return (
+        f"confidence factors are computed for the {n_computed} options with the highest "
+        f"p_best (the top {CONFIDENCE_TOP} and any with p_best >= {CONFIDENCE_MIN_P_BEST}); "
+        f"{n_left} other options that rank first in some draws get null"
+    )
 
 
 def _chunks(sizes: list[int], chunk_blocks: int) -> list[range]:
@@ -293,6 +368,9 @@ def run_smaa(
     pairwise: bool = False,
     confidence: bool = True,
     prepare: Callable[[FloatArray], FloatArray] | None = None,
+    score_many: ScoreMany | None = None,
+    n_parameters: int = 0,
+    block: int | None = None,
 ) -> SMAAResult:
     """Run SMAA-2 over ``n_samples`` draws (Lahdelma & Salminen 2001; notes section 5.4).
 
@@ -306,7 +384,12 @@ def run_smaa(
     what ``score_fn`` takes, once per chunk: a weight-independent step such as normalization
     then runs once however many weight vectors score the same draws (the confidence pass
     scores each draw at every first-ranked option's central weights). ``confidence=False``
-    skips the confidence pass (confidence then NaN). A ``KeyboardInterrupt`` propagates
+    skips the confidence pass (confidence then NaN). ``score_many`` (optional) scores a
+    prepared stack under c weight vectors at once, ``(c, k, m)``, for the confidence pass;
+    without it ``score_fn`` is called once per candidate. ``n_parameters`` (the uncertain
+    inputs behind ``draw_matrices``) enters :func:`block_size`; ``block`` overrides the
+    block size (tests; it changes the numbers, like any other block size). A
+    ``KeyboardInterrupt`` propagates
     unchanged; nothing outside this call is modified, and results are built only once every
     draw is counted.
     """
@@ -316,6 +399,7 @@ def run_smaa(
     n_samples, seed = _integer(n_samples, "n_samples", 1), _integer(seed, "seed", 0)
     if chunk_blocks < 1:
         raise ValueError(f"chunk_blocks must be >= 1, got {chunk_blocks}")
+    size = block_size(m, n, n_parameters) if block is None else _integer(block, "block", 1)
     if (matrix is None) == (draw_matrices is None):
         raise ValueError("give exactly one of matrix (fixed) and draw_matrices (sampled)")
     fixed = None
@@ -329,7 +413,7 @@ def run_smaa(
 
     tie_rank = id_tie_rank(options)
     id_order = None if np.array_equal(tie_rank, np.arange(m)) else np.argsort(tie_rank)
-    sizes = _block_sizes(n_samples)
+    sizes = _block_sizes(n_samples, size)
     chunks = _chunks(sizes, chunk_blocks)
     total = n_samples * (2 if confidence and draw_matrices is not None else 1)
     done = 0
@@ -365,11 +449,16 @@ def run_smaa(
 
     conf = np.full(m, np.nan)
     conf_samples = 0
-    if confidence and best and fixed_ready is not None:
-        at_central = oriented_scores(score_fn, fixed_ready, central[best], higher_is_better)
-        conf[best] = [float(is_top(at_central[i], a)) for i, a in enumerate(best)]
-    elif confidence and best and draw_matrices is not None:
+    note = None
+    cand = confidence_candidates(first, n_samples, tie_rank) if confidence else []
+    if cand and len(cand) < len(best):
+        note = confidence_note(len(cand), len(best) - len(cand))
+    if cand and fixed_ready is not None:
+        at_central = oriented_scores(score_fn, fixed_ready, central[cand], higher_is_better)
+        conf[cand] = [float(is_top(at_central[i], a)) for i, a in enumerate(cand)]
+    elif cand and draw_matrices is not None:
         hits = np.zeros(m, dtype=np.int64)
+        w_sets = central[cand]
         for blocks in chunks:
             mats = ready(
                 _join(
@@ -385,16 +474,14 @@ def run_smaa(
                     ]
                 )
             )
-            k = mats.shape[0]
-            for a in best:
-                w_a = np.broadcast_to(central[a], (k, n))  # a read-only view, no copy
-                hits[a] += int(
-                    is_top(oriented_scores(score_fn, mats, w_a, higher_is_better), a).sum()
-                )
+            k = sum(sizes[b] for b in blocks)
+            scores = _scores_at(score_fn, score_many, mats, w_sets, k, higher_is_better)
+            for i, a in enumerate(cand):
+                hits[a] += int(is_top(scores[i], a).sum())
             done += k
             if progress is not None:
                 progress(done, total)
-        conf[best] = hits[best] / n_samples
+        conf[cand] = hits[cand] / n_samples
         conf_samples = n_samples
 
     pair = None if tally.pair_counts is None else tally.pair_counts / n_samples
@@ -411,4 +498,31 @@ def run_smaa(
         confidence=conf,
         confidence_samples=conf_samples,
         pairwise_winning=pair,
+        confidence_note=note,
     )
+
+
+def _scores_at(
+    score_fn: ScoreFn,
+    score_many: ScoreMany | None,
+    mats: FloatArray,
+    w_sets: FloatArray,
+    k: int,
+    higher_is_better: bool,
+) -> FloatArray:
+    """(c, k, m) scores of k prepared draws at each of c weight vectors, higher is better."""
+    m, n = mats.shape[-2], w_sets.shape[1]
+    if score_many is None:
+        return np.stack(
+            [
+                oriented_scores(score_fn, mats, np.broadcast_to(w, (k, n)), higher_is_better)
+                for w in w_sets
+            ]
+        )
+    scores = np.asarray(score_many(mats, w_sets), dtype=np.float64)
+    if scores.shape != (len(w_sets), k, m):
+        raise ValueError(f"score_many returned {scores.shape}, expected {(len(w_sets), k, m)}")
+    if not np.all(np.isfinite(scores)):
+        check_finite_matrix(mats)  # names the first non-finite input, if there is one
+        raise ValueError("score_many returned a non-finite score; refusing to rank on it")
+    return scores if higher_is_better else -scores

@@ -234,17 +234,22 @@ def ranking_stability_intervals_additive(
     """Exact interval per criterion over which the full ranking is unchanged (sec. 5.3 step 5).
 
     The intersection of the intervals of every adjacent pair of the current ranking; ties
-    inside the ranking follow the same rule as the winner (lowest index first).
+    inside the ranking follow the same rule as the winner (lowest index first). Also
+    intersected with the winner's own interval, which contains it exactly: a crossing found
+    through a chain of adjacent pairs can round one ulp past the winner's direct crossing.
     """
     v, w0, eps = _additive_parts(values, weights)
     ranking = tie_ranking(v @ w0)
     upper = np.array(ranking[:-1], dtype=np.intp)
     lower = np.array(ranking[1:], dtype=np.intp)
+    rivals = np.array(ranking[1:], dtype=np.intp)
+    winners = np.full(rivals.size, ranking[0], dtype=np.intp)
     out = []
     for k in range(w0.size):
-        low, high, lp, hp = _pair_bounds(
-            _rest_values(v, w0, k), v[:, k], upper, lower, float(w0[k]), eps
-        )
+        rest = _rest_values(v, w0, k)
+        low, high, lp, hp = _pair_bounds(rest, v[:, k], upper, lower, float(w0[k]), eps)
+        w_low, w_high, _, _ = _pair_bounds(rest, v[:, k], winners, rivals, float(w0[k]), eps)
+        low, high = max(low, w_low), min(high, w_high)
         out.append(
             RankingStabilityInterval(
                 criterion_index=k,
