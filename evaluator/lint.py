@@ -163,8 +163,16 @@ def gaps(files: list[LintFile], criteria: list[str]) -> list[Problem]:
     return out
 
 
+SHINGLE = 6  # words: every quote has at least six (the loader refuses shorter ones)
+
+
 def reused_quotes(files: list[LintFile]) -> list[Problem]:
-    """A sentence quoted (whole or in part) for two items, unless ``also_for`` declares it."""
+    """A sentence quoted (whole or in part) for two items, unless ``also_for`` declares it.
+
+    Why shingles: comparing every pair of quotes is quadratic (a 1,000-option library holds
+    tens of thousands). A quote inside another shares its first six words with it, so each
+    quote is only compared with the quotes that contain those six words somewhere.
+    """
     uses: list[tuple[LintFile, Path_, str, str, str, str | None]] = []
     for file in files:
         for kind, i, item in _items(file.option):
@@ -172,12 +180,22 @@ def reused_quotes(files: list[LintFile]) -> list[Problem]:
                 text = normalize_text(view.quote).lower()
                 path = (kind, i, "assessments", j, "quote")
                 uses.append((file, path, item.id, view.source, text, view.also_for))
+    holders: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+    for n, use in enumerate(uses):
+        words = use[4].split()
+        for k in range(max(1, len(words) - SHINGLE + 1)):
+            holders.setdefault((use[3], tuple(words[k : k + SHINGLE])), set()).add(n)
+    pairs: set[tuple[int, int]] = set()
+    for n, use in enumerate(uses):
+        head = (use[3], tuple(use[4].split()[:SHINGLE]))
+        for other in holders.get(head, ()):
+            if other != n and use[4] in uses[other][4]:
+                pairs.add((min(n, other), max(n, other)))
     out: list[Problem] = []
-    for a, b in itertools.combinations(uses, 2):
-        if a[2] == b[2] or a[3] != b[3] or not (a[4] in b[4] or b[4] in a[4]):
-            continue
-        if a[5] == b[2] or b[5] == a[2]:
-            continue  # declared: the sentence truly states both arguments
+    for first, second in sorted(pairs):
+        a, b = uses[first], uses[second]
+        if a[2] == b[2] or a[5] == b[2] or b[5] == a[2]:
+            continue  # one item's own quotes, or declared: the sentence states both arguments
         out.append(
             _problem(
                 b[0],

@@ -130,3 +130,17 @@ def test_sensitivity_with_gaps_is_reproducible() -> None:
     again = analyse_sensitivity(V2, samples=600, seed=3).to_dict()
     assert first == again
     assert first["p_best"] != analyse_sensitivity(V2, samples=600, seed=4).to_dict()["p_best"]
+
+
+def test_a_quote_inside_another_quote_is_reused(tmp_path: Path) -> None:
+    lib = _copy(tmp_path)
+    y = lib / "options" / "y.yaml"
+    y.write_text(
+        y.read_text().replace(
+            "the first source says y certainly brings some gain",
+            "would bring a clear gain to every household",  # inside x-gain's quote
+        )
+    )
+    code, _, err = run("validate", str(lib), "--strict")
+    assert code == 1
+    assert "this quote is also used for 'x-gain'" in err
