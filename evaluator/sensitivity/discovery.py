@@ -202,11 +202,18 @@ class _Grid:
                 codes[lo:hi] += xt >= u
         return cls(thresholds, np.isfinite(thresholds), codes)
 
-    def _blocks(self, rows: BoolArray | None) -> Iterator[npt.NDArray[np.uint8]]:
+    def _blocks(
+        self, rows: BoolArray | None, features: slice | int = slice(None)
+    ) -> Iterator[npt.NDArray[np.uint8]]:
+        """The codes of ``features`` over the selected draws, a chunk of draws at a time.
+
+        Why the features are picked before the draws: masking draws copies every row it
+        keeps, so a joint histogram over one block of features must not copy all of them.
+        """
         k = self.codes.shape[1]
         for start in range(0, k, _CHUNK_ROWS):
-            block = self.codes[:, start : start + _CHUNK_ROWS]
-            yield block if rows is None else block[:, rows[start : start + _CHUNK_ROWS]]
+            block = self.codes[features, start : start + _CHUNK_ROWS]
+            yield block if rows is None else block[..., rows[start : start + _CHUNK_ROWS]]
 
     def histogram(self, rows: BoolArray | None) -> IntArray:
         """``p x S`` counts of codes per feature over the selected draws."""
@@ -223,9 +230,10 @@ class _Grid:
         c = len(range(*cols.indices(self.codes.shape[0])))
         offsets = (np.arange(c, dtype=np.intp) * s)[:, None]
         out = np.zeros(s * c * s, dtype=np.intp)
-        for block in self._blocks(rows):
-            lead = block[feature].astype(np.intp) * (c * s)
-            out += np.bincount((block[cols] + offsets + lead).ravel(), minlength=s * c * s)
+        blocks = zip(self._blocks(rows, feature), self._blocks(rows, cols), strict=True)
+        for lead_codes, block in blocks:
+            lead = lead_codes.astype(np.intp) * (c * s)
+            out += np.bincount((block + offsets + lead).ravel(), minlength=s * c * s)
         return out.reshape(s, c, s)
 
 
