@@ -17,19 +17,30 @@ So a change is found to ``tol`` in the parameter for every method. A window narr
 the grid spacing in which the outcome changes and changes back can be missed; the grid is
 fine (128 points) because the outcome is piecewise constant with few pieces.
 
-Pruning (:meth:`Searcher.screen`), exact. Under the additive models (weighted sum,
-weighted product) with ``minmax``, ``offset-minmax`` or no normalization, take a knob that
-moves the cells of one option only and keeps each of them, over its whole domain, inside
-the range the other options span in that column. Then no other option's normalized value
-moves, so no other score moves, and that option's score is monotone in the knob (its
-cells are linear in the knob, and each score is monotone in the option's own oriented
-cells). The outcome (the winner, or the target's rank) can then change somewhere in the
-domain only if it has changed at one of the two ends; a knob for which it has not is
-skipped. Both ends of every knob are scored in one batched call. In words: a judgement on
-an option that cannot reach the top (or cross the target), and that cannot stretch a
-column, is not searched. Knobs shared by several options (included items, gap medians),
-gaps, and the other methods (whose scores couple options: TOPSIS's vector norm,
-PROMETHEE's pairwise flows, VIKOR's S and R ranges) are always searched.
+Slopes (:meth:`Searcher.measure`). Every cell is linear in each single parameter, so one
+evaluation with a parameter moved gives its slopes. Parameters that move different options
+share an evaluation (a greedy colouring by the options carrying each item), so a few
+dozen evaluations of the whole evidence measure every parameter of a 1,000-option library;
+a cell moving outside its column's assigned options is an internal error.
+
+Pruning (:meth:`Searcher.screen`), exact: a knob is skipped only when its outcome is the
+run's over its whole domain, which is what the search would report. (1) A knob that moves
+no cell. (2) Weighted sum with ``minmax``, ``offset-minmax`` or no normalization, a knob
+moving one column: its *reach*, each option's score interval over the domain from the
+slopes, cannot close the gap between the winner and any rival, or between the target and
+any neighbour (:func:`.columns.reach_prunable`). (3) Otherwise, under the additive models,
+a knob that moves the cells of one option only and keeps each of them, over its whole
+domain, inside the range the other options span in that column: no other option's
+normalized value moves, so no other score moves, and that option's score is monotone in
+the knob; the outcome can then change somewhere in the domain only if it has changed at one
+of the two ends, and a knob for which it has not is skipped. Other knobs (under TOPSIS,
+PROMETHEE and VIKOR, whose scores couple options) are always searched.
+
+Closed form: under the weighted sum (``minmax``, ``offset-minmax``, none) a knob moving one
+cell is solved between breakpoints (:func:`.columns.closed_form`), and its bracket handed
+to the refinement above, so it only pins the root to the tie policy. Under the weighted sum
+with a column-wise normalization a candidate is scored from its one column (a rank-one
+update of the scores), never from an m x n matrix.
 """
 
 from __future__ import annotations
@@ -125,6 +136,7 @@ class Searcher:
         self.column: dict[int, int] = {}  # knobs that move one column only: that column
         self.solved = 0  # (knob, direction) searches answered in closed form
         self._sorted: dict[int, FloatArray] = {}
+        self.knobs: list[Knob] = []
         size = self.matrix.size + base.size
         self.chunk = max(2, min(CHUNK, CHUNK_FLOATS // size))
         # Weighted sum, column-wise normalization: a candidate is scored from its column.
@@ -426,9 +438,9 @@ class Searcher:
             if o.id not in index:
                 continue
             for carried in carried_options(o, by_id):
-                items = (*carried.benefits, *carried.risks, *carried.preconditions)
-                for it in items:
-                    carriers.setdefault(it.id, set()).add(index[o.id])
+                ids_ = [x.id for x in carried.benefits] + [x.id for x in carried.risks]
+                for item_id in ids_ + [x.id for x in carried.preconditions]:
+                    carriers.setdefault(item_id, set()).add(index[o.id])
         out = []
         for label in self.evidence.parameters:
             if label.endswith(")"):
@@ -447,6 +459,7 @@ class Searcher:
         change divided by the parameter's change is the slope. A cell that changes outside
         the options assigned to its column would break the attribution; that is checked.
         """
+        self.knobs = knobs
         m, n = self.matrix.shape
         known = self.evidence.coverage != GAP
         supports = self._supports()
@@ -496,6 +509,41 @@ class Searcher:
                     self.slopes[q] = _Slope(cells, slope, refill)
                     if len(cols) == 1:
                         self.column[q] = cols[0]
+
+    def joint_scores(self, moves: list[tuple[list[int], float]]) -> FloatArray | None:
+        """Scores with every parameter of each move set to its value, or None.
+
+        For the weighted sum when each move's parameters all move one column: the cells are
+        affine in the parameters jointly (a pooled mean is a sum), so the column is the
+        run's plus each parameter's slopes times its change, its gaps filled again.
+        """
+        if not self.fast:
+            return None
+        knob_of = {kn.param: q for q, kn in enumerate(self.knobs) if kn.param >= 0}
+        n = self.matrix.shape[1]
+        out = np.empty((len(moves), self.matrix.shape[0]))
+        for i, (params, value) in enumerate(moves):
+            qs = [knob_of.get(p, -1) for p in params]
+            if any(q not in self.column for q in qs) or len({self.column[q] for q in qs}) != 1:
+                return None
+            j = self.column[qs[0]]
+            col = self.matrix[:, j].copy()
+            refill: dict[int, GapColumn] = {}
+            for q in qs:
+                slope = self.slopes[q]
+                col[slope.cells // n] += slope.slope * (value - self.knobs[q].value)
+                refill.update({g.column: g for g in slope.refill})
+            for gap in refill.values():
+                known = col[gap.known_rows]
+                if self.evidence.gaps == "worst":
+                    col[gap.gap_rows] = known.min() if gap.worst_is_low else known.max()
+                else:
+                    col[gap.gap_rows] = np.median(known)
+            out[i] = (
+                self.without[:, j]
+                + self.setup.weights[j] * columns.normalized(self, j, col[None])[0]
+            )
+        return out
 
     def sorted_known(self, gap: GapColumn) -> FloatArray:
         """The run's known values of a gap column, sorted (cached)."""
