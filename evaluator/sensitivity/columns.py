@@ -42,6 +42,7 @@ from ..scoring.normalize import normalize
 from ..scoring.ranking import TIE_RTOL
 
 if TYPE_CHECKING:
+    from ..evidence import GapColumn
     from .thresholds import BoolArray, FloatArray, Knob, Searcher
 
 COLUMN_NORMALIZATIONS = ("minmax", "offset-minmax", "none", "vector")
@@ -255,3 +256,36 @@ def closed_form(s: Searcher, knob: Knob, q: int, direction: str) -> tuple[bool, 
             tau = float(np.min(a / (a - b)))
             return True, float(grid[p - 1] + tau * (grid[p] - grid[p - 1]))
     return True, None
+
+
+def joint_scores(s: Searcher, moves: list[tuple[list[int], float]]) -> FloatArray | None:
+    """Scores with every parameter of each move set to its value, or None.
+
+    For the weighted sum when each move's parameters all move one column: the cells are
+    affine in the parameters jointly (a pooled mean is a sum), so the column is the
+    run's plus each parameter's slopes times its change, its gaps filled again.
+    """
+    if not s.fast:
+        return None
+    knob_of = {kn.param: q for q, kn in enumerate(s.knobs) if kn.param >= 0}
+    n = s.matrix.shape[1]
+    out = np.empty((len(moves), s.matrix.shape[0]))
+    for i, (params, value) in enumerate(moves):
+        qs = [knob_of.get(p, -1) for p in params]
+        if any(q not in s.column for q in qs) or len({s.column[q] for q in qs}) != 1:
+            return None
+        j = s.column[qs[0]]
+        col = s.matrix[:, j].copy()
+        refill: dict[int, GapColumn] = {}
+        for q in qs:
+            slope = s.slopes[q]
+            col[slope.cells // n] += slope.slope * (value - s.knobs[q].value)
+            refill.update({g.column: g for g in slope.refill})
+        for gap in refill.values():
+            known = col[gap.known_rows]
+            if s.evidence.gaps == "worst":
+                col[gap.gap_rows] = known.min() if gap.worst_is_low else known.max()
+            else:
+                col[gap.gap_rows] = np.median(known)
+        out[i] = s.without[:, j] + s.setup.weights[j] * normalized(s, j, col[None])[0]
+    return out

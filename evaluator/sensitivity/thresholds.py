@@ -17,11 +17,9 @@ So a change is found to ``tol`` in the parameter for every method. A window narr
 the grid spacing in which the outcome changes and changes back can be missed; the grid is
 fine (128 points) because the outcome is piecewise constant with few pieces.
 
-Slopes (:meth:`Searcher.measure`). Every cell is linear in each single parameter, so one
-evaluation with a parameter moved gives its slopes. Parameters that move different options
-share an evaluation (a greedy colouring by the options carrying each item), so a few
-dozen evaluations of the whole evidence measure every parameter of a 1,000-option library;
-a cell moving outside its column's assigned options is an internal error.
+Slopes (:meth:`Searcher.measure`, :mod:`.slopes`). Every cell is linear in each single
+parameter, so one evaluation with a parameter moved gives its slopes; parameters that move
+different options share an evaluation, so a few dozen evaluations measure them all.
 
 Pruning (:meth:`Searcher.screen`), exact: a knob is skipped only when its outcome is the
 run's over its whole domain, which is what the search would report. (1) A knob that moves
@@ -51,12 +49,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ..evaluation import Setup
-from ..evidence import GAP, Evidence, GapColumn
-from ..model import carried_options
+from ..evidence import Evidence, GapColumn
 from ..scoring import NonPositiveEntryError
 from ..scoring.normalize import normalize
 from ..scoring.ranking import TIE_RTOL, id_keys, tie_groups
-from . import columns
+from . import columns, slopes
+from .slopes import Slope
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -92,15 +90,6 @@ class Change:
     rank: float
 
 
-@dataclass(frozen=True)
-class _Slope:
-    """How an evidence parameter moves the matrix: its cells are linear in it."""
-
-    cells: IntArray  # flat indices (option * n + criterion) of the known cells it moves
-    slope: FloatArray  # their change per unit of the parameter
-    refill: tuple[GapColumn, ...]  # gap columns whose known values it moves
-
-
 class Searcher:
     """Scores (knob, value) candidates in batches against one prepared run.
 
@@ -132,7 +121,7 @@ class Searcher:
             evidence.feasibility == "expected"
             and any(g.column == last for g in evidence.gap_columns)
         )
-        self.slopes: dict[int, _Slope] = {}
+        self.slopes: dict[int, Slope] = {}
         self.column: dict[int, int] = {}  # knobs that move one column only: that column
         self.solved = 0  # (knob, direction) searches answered in closed form
         self._sorted: dict[int, FloatArray] = {}
@@ -427,123 +416,20 @@ class Searcher:
     def _end(knob: Knob, direction: str) -> float:
         return knob.domain[1] if direction == "up" else knob.domain[0]
 
-    def _supports(self) -> list[set[int]]:
-        """The options whose cells each evidence parameter can move (an item's carriers)."""
-        lib = self.setup.library
-        ids = self.evidence.option_ids
-        index = {o: i for i, o in enumerate(ids)}
-        by_id = {o.id: o for o in lib.options}
-        carriers: dict[str, set[int]] = {}
-        for o in lib.options:
-            if o.id not in index:
-                continue
-            for carried in carried_options(o, by_id):
-                ids_ = [x.id for x in carried.benefits] + [x.id for x in carried.risks]
-                for item_id in ids_ + [x.id for x in carried.preconditions]:
-                    carriers.setdefault(item_id, set()).add(index[o.id])
-        out = []
-        for label in self.evidence.parameters:
-            if label.endswith(")"):
-                name = label.partition(" likelihood (")[0]
-            else:
-                name = label.rpartition(" ")[0]
-            out.append(carriers.get(name, set()))
-        return out
-
     def measure(self, knobs: list[Knob]) -> None:
         """Every parameter knob's slopes, and the one column a knob moves, where it does.
 
-        Parameters that move different options' cells are moved together in one column of
-        parameters (a greedy colouring by option), so a few dozen evaluations of the whole
-        evidence measure every slope: each cell is linear in each single parameter, so its
-        change divided by the parameter's change is the slope. A cell that changes outside
-        the options assigned to its column would break the attribution; that is checked.
+        See :func:`.slopes.measure_slopes`.
         """
         self.knobs = knobs
-        m, n = self.matrix.shape
-        known = self.evidence.coverage != GAP
-        supports = self._supports()
-        taken: dict[int, set[int]] = {}
-        following: dict[int, int] = {}
-        colours: list[list[int]] = []
-        for q, kn in enumerate(knobs):
-            if kn.param < 0:
-                if kn.cell is not None:
-                    self.column[q] = kn.cell[1]
-                continue
-            opts = supports[kn.param]
-            c = following.get(next(iter(opts)), 0) if len(opts) == 1 else 0
-            while any(c in taken.get(o, ()) for o in opts):
-                c += 1
-            for o in opts:
-                taken.setdefault(o, set()).add(c)
-            if len(opts) == 1:
-                following[next(iter(opts))] = c + 1
-            while len(colours) <= c:
-                colours.append([])
-            colours[c].append(q)
-        per_call = max(1, CHUNK_FLOATS // (self.matrix.size + self.base.size))
-        for start in range(0, len(colours), per_call):
-            block = colours[start : start + per_call]
-            params = np.repeat(self.base[:, None], len(block), axis=1)
-            for c, members in enumerate(block):
-                for q in members:
-                    params[knobs[q].param, c] = self._far(knobs[q])
-            mats = self.evidence.evaluate(params, point=True)
-            for c, members in enumerate(block):
-                diff = mats[c] - self.matrix
-                moved = (diff != 0) & known
-                allowed = np.zeros(m, dtype=np.bool_)
-                for q in members:
-                    allowed[list(supports[knobs[q].param])] = True
-                if np.any(moved[~allowed]):
-                    raise RuntimeError("internal error: a parameter moved an unexpected option")
-                for q in members:
-                    kn = knobs[q]
-                    rows = np.array(sorted(supports[kn.param]), dtype=np.intp)
-                    r, col = np.nonzero(moved[rows]) if rows.size else ((), ())
-                    cells = (rows[np.asarray(r, dtype=np.intp)] * n + col).astype(np.intp)
-                    slope = diff.ravel()[cells] / (self._far(kn) - kn.value)
-                    cols = sorted({int(j) for j in col})
-                    refill = tuple(self.gap_of[j] for j in cols if j in self.gap_of)
-                    self.slopes[q] = _Slope(cells, slope, refill)
-                    if len(cols) == 1:
-                        self.column[q] = cols[0]
+        slopes.measure_slopes(self, knobs)
 
     def joint_scores(self, moves: list[tuple[list[int], float]]) -> FloatArray | None:
         """Scores with every parameter of each move set to its value, or None.
 
-        For the weighted sum when each move's parameters all move one column: the cells are
-        affine in the parameters jointly (a pooled mean is a sum), so the column is the
-        run's plus each parameter's slopes times its change, its gaps filled again.
+        See :func:`.columns.joint_scores`.
         """
-        if not self.fast:
-            return None
-        knob_of = {kn.param: q for q, kn in enumerate(self.knobs) if kn.param >= 0}
-        n = self.matrix.shape[1]
-        out = np.empty((len(moves), self.matrix.shape[0]))
-        for i, (params, value) in enumerate(moves):
-            qs = [knob_of.get(p, -1) for p in params]
-            if any(q not in self.column for q in qs) or len({self.column[q] for q in qs}) != 1:
-                return None
-            j = self.column[qs[0]]
-            col = self.matrix[:, j].copy()
-            refill: dict[int, GapColumn] = {}
-            for q in qs:
-                slope = self.slopes[q]
-                col[slope.cells // n] += slope.slope * (value - self.knobs[q].value)
-                refill.update({g.column: g for g in slope.refill})
-            for gap in refill.values():
-                known = col[gap.known_rows]
-                if self.evidence.gaps == "worst":
-                    col[gap.gap_rows] = known.min() if gap.worst_is_low else known.max()
-                else:
-                    col[gap.gap_rows] = np.median(known)
-            out[i] = (
-                self.without[:, j]
-                + self.setup.weights[j] * columns.normalized(self, j, col[None])[0]
-            )
-        return out
+        return columns.joint_scores(self, moves)
 
     def sorted_known(self, gap: GapColumn) -> FloatArray:
         """The run's known values of a gap column, sorted (cached)."""
@@ -551,11 +437,6 @@ class Searcher:
         if out is None:
             out = self._sorted[gap.column] = np.sort(self.matrix[gap.known_rows, gap.column])
         return out
-
-    @staticmethod
-    def _far(knob: Knob) -> float:
-        low, high = knob.domain
-        return low if knob.value - low > high - knob.value else high
 
     def screen(self, knobs: list[Knob], *, prune: bool = True) -> BoolArray:
         """Measure every parameter's slopes; return the knobs that cannot change the outcome.
