@@ -10,10 +10,15 @@ temporary directory; each cell an item with probability 0.3, declared unaffected
 else a gap; one to three assessments per item from five sources), to see how the search
 scales.
 
+``--suite`` runs the figures of ``benchmarks/README.md`` in one go: the shipped library
+(pruning on and off), then synthetic 200 x 30 and 1,000 x 40 (pruning on; the last with
+``--big-repeats`` runs, 1 by default, since it takes tens of seconds).
+
 Usage::
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_linchpins.py [--lib scenarios]
         [--repeats 3] [--samples 2000] [--method weighted-sum] [--synthetic 200 20]
+        [--suite [--big-repeats 1]]
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -120,6 +126,30 @@ def write_synthetic(root: Path, m: int, n: int, seed: int = 0) -> None:
         (root / "options" / f"o{i}.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
 
 
+def run(library: Any, name: str, args: argparse.Namespace, repeats: int, full: bool) -> None:
+    """Time ``find_linchpins`` on ``library`` and print one line per pruning setting."""
+    for prune in (True, False) if full else (True,):
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            result = find_linchpins(library, method=args.method, samples=args.samples, prune=prune)
+            times.append(time.perf_counter() - start)
+        print(
+            f"find_linchpins {name} ({args.method}, {args.samples:,} draws, "
+            f"prune={prune}): median {statistics.median(times):.3f} s over {repeats} "
+            f"[{', '.join(f'{t:.3f}' for t in times)}]; {result.searched} judgements searched, "
+            f"{result.pruned} pruned, {len(result.judgements)} entries",
+            flush=True,
+        )
+
+
+def synthetic(m: int, n: int) -> Any:
+    """A loaded synthetic library of ``m`` options x ``n`` criteria."""
+    tmp = Path(tempfile.mkdtemp())
+    write_synthetic(tmp / "synthetic", m, n)
+    return load_library(tmp / "synthetic")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lib", default="scenarios")
@@ -128,25 +158,20 @@ def main() -> None:
     parser.add_argument("--method", default="weighted-sum")
     parser.add_argument("--synthetic", nargs=2, type=int, metavar=("M", "N"))
     parser.add_argument("--no-full", action="store_true", help="skip the run without pruning")
+    parser.add_argument("--suite", action="store_true", help="shipped, 200 x 30, 1,000 x 40")
+    parser.add_argument("--big-repeats", type=int, default=1)
     args = parser.parse_args()
+    if args.suite:
+        run(load_library(args.lib), args.lib, args, args.repeats, not args.no_full)
+        run(synthetic(200, 30), "synthetic 200 x 30", args, args.repeats, False)
+        run(synthetic(1000, 40), "synthetic 1000 x 40", args, args.big_repeats, False)
+        return
     if args.synthetic:
-        tmp = Path(tempfile.mkdtemp())
-        write_synthetic(tmp / "synthetic", *args.synthetic)
-        args.lib = str(tmp / "synthetic")
-    library = load_library(args.lib)
-    name = "synthetic {} x {}".format(*args.synthetic) if args.synthetic else args.lib
-    for prune in (True,) if args.no_full else (True, False):
-        times = []
-        for _ in range(args.repeats):
-            start = time.perf_counter()
-            result = find_linchpins(library, method=args.method, samples=args.samples, prune=prune)
-            times.append(time.perf_counter() - start)
-        print(
-            f"find_linchpins {name} ({args.method}, {args.samples:,} draws, "
-            f"prune={prune}): median {statistics.median(times):.3f} s over {args.repeats} "
-            f"[{', '.join(f'{t:.3f}' for t in times)}]; {result.searched} judgements searched, "
-            f"{result.pruned} pruned, {len(result.judgements)} entries"
-        )
+        library = synthetic(*args.synthetic)
+        name = "synthetic {} x {}".format(*args.synthetic)
+    else:
+        library, name = load_library(args.lib), args.lib
+    run(library, name, args, args.repeats, not args.no_full)
 
 
 if __name__ == "__main__":

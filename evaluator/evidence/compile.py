@@ -32,6 +32,7 @@ from evaluator.model import (
     PreconditionAssessment,
     Risk,
     RiskAssessment,
+    carried_options,
     likelihood_bounds,
     scale_bounds,
 )
@@ -164,9 +165,10 @@ class _Plan:
 
     def build(self) -> Evidence:
         n = self.n
+        by_id = {o.id: o for o in self.library.options}  # once, not once per option
         for a, option in enumerate(self.chosen):
             self.discussed.append(self._discusses(option))
-            carried = self.library.carried(option)
+            carried = carried_options(option, by_id)
             for owner in carried:
                 for benefit in owner.benefits:
                     self._effect(benefit, a, gain=True)

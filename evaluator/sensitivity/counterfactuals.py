@@ -7,7 +7,9 @@ the what-if of :func:`.analysis.what_ifs` (met: probability 1, failed: 0), done 
 opened evidence of the linchpin search, where every precondition assessment is a
 parameter: setting all of a precondition's assessments to 1 (or 0) makes its pooled mean
 1 (or 0), exactly what ``assume`` does, so all preconditions are scored in one batched
-call instead of one compilation each (the results are the same; tested).
+call instead of one compilation each (the results are the same; tested). Under the weighted
+sum, where a precondition moves the feasibility column only, that column alone is
+re-scored (:meth:`.thresholds.Searcher.joint_scores`).
 """
 
 from __future__ import annotations
@@ -96,13 +98,18 @@ def forced_preconditions(searcher: Searcher, setup: Setup, base: Evaluation) -> 
         return []
     if any(p not in rows for p in pres):
         return what_ifs(setup, base)
-    params = np.repeat(searcher.base[:, None], 2 * len(pres), axis=1)
-    for i, pre in enumerate(pres):
-        params[rows[pre], 2 * i] = 1.0
-        params[rows[pre], 2 * i + 1] = 0.0
-    scores, ok = searcher.columns(params)
-    if not ok.all():
-        return what_ifs(setup, base)
+    moves = [(rows[pre], value) for pre in pres for value in (1.0, 0.0)]
+    fast = searcher.joint_scores(moves)
+    if fast is not None:
+        scores = fast
+    else:
+        params = np.repeat(searcher.base[:, None], 2 * len(pres), axis=1)
+        for i, pre in enumerate(pres):
+            params[rows[pre], 2 * i] = 1.0
+            params[rows[pre], 2 * i + 1] = 0.0
+        scores, ok = searcher.columns(params)
+        if not ok.all():
+            return what_ifs(setup, base)
     ids = base.option_ids
     owners: dict[str, str] = {}
     for o in setup.library.options:

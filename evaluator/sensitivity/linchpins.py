@@ -59,7 +59,7 @@ from .counterfactuals import SourceLeftOut, forced_preconditions, sources_left_o
 from .discovery import Rule, describe_rule, discover_rules
 from .knobs import Meta, gap_knobs, open_library, parameter_knobs, stated_ranges
 from .smaa import BLOCK_SIZE, DirichletWeights, block_rng, block_seed
-from .thresholds import Change, FloatArray, Knob, Searcher
+from .thresholds import CHUNK_FLOATS, Change, FloatArray, Knob, Searcher
 
 LEVELS = ("yes", "partly", "no")  # mitigable, from the smallest harm factor to the largest
 
@@ -448,7 +448,9 @@ def sample_draws(setup: Setup, samples: int, seed: int) -> tuple[FloatArray, lis
     Weights from a Dirichlet centred on the run's weights (concentration 20), parameters
     uniform in their stated ranges; block ``b`` of :data:`BLOCK_SIZE` draws comes from
     ``SeedSequence(seed).spawn(...)[b]`` as in the SMAA, so results depend on the seed and
-    ``samples`` only.
+    ``samples`` only. A block's draws are scored a few at a time (as many as 64 MB of
+    matrices hold, a number fixed by the library's shape): each draw is scored on its own,
+    so this bounds memory and changes no number.
     """
     ev = setup.evidence
     sampler = DirichletWeights(tuple(float(w) for w in setup.weights), DEFAULT_CONCENTRATION)
@@ -462,7 +464,13 @@ def sample_draws(setup: Setup, samples: int, seed: int) -> tuple[FloatArray, lis
         params = rng.random((ev.parameter_low.size, size))
         params *= (ev.parameter_high - ev.parameter_low)[:, None]
         params += ev.parameter_low[:, None]
-        scores = setup.score_stack(ev.evaluate(params), weights)
+        step = max(1, CHUNK_FLOATS // (m * len(ev.criterion_ids)))
+        scores = np.concatenate(
+            [
+                setup.score_stack(ev.evaluate(params[:, a : a + step]), weights[a : a + step])
+                for a in range(0, size, step)
+            ]
+        )
         oriented = scores if setup.higher_is_better else -scores
         best = oriented.max(axis=1, keepdims=True)
         winners.append(np.argmin(np.where(oriented == best, keys, m), axis=1))

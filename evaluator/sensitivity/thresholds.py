@@ -17,19 +17,28 @@ So a change is found to ``tol`` in the parameter for every method. A window narr
 the grid spacing in which the outcome changes and changes back can be missed; the grid is
 fine (128 points) because the outcome is piecewise constant with few pieces.
 
-Pruning (:meth:`Searcher.screen`), exact. Under the additive models (weighted sum,
-weighted product) with ``minmax``, ``offset-minmax`` or no normalization, take a knob that
-moves the cells of one option only and keeps each of them, over its whole domain, inside
-the range the other options span in that column. Then no other option's normalized value
-moves, so no other score moves, and that option's score is monotone in the knob (its
-cells are linear in the knob, and each score is monotone in the option's own oriented
-cells). The outcome (the winner, or the target's rank) can then change somewhere in the
-domain only if it has changed at one of the two ends; a knob for which it has not is
-skipped. Both ends of every knob are scored in one batched call. In words: a judgement on
-an option that cannot reach the top (or cross the target), and that cannot stretch a
-column, is not searched. Knobs shared by several options (included items, gap medians),
-gaps, and the other methods (whose scores couple options: TOPSIS's vector norm,
-PROMETHEE's pairwise flows, VIKOR's S and R ranges) are always searched.
+Slopes (:meth:`Searcher.measure`, :mod:`.slopes`). Every cell is linear in each single
+parameter, so one evaluation with a parameter moved gives its slopes; parameters that move
+different options share an evaluation, so a few dozen evaluations measure them all.
+
+Pruning (:meth:`Searcher.screen`), exact: a knob is skipped only when its outcome is the
+run's over its whole domain, which is what the search would report. (1) A knob that moves
+no cell. (2) Weighted sum with ``minmax``, ``offset-minmax`` or no normalization, a knob
+moving one column: its *reach*, each option's score interval over the domain from the
+slopes, cannot close the gap between the winner and any rival, or between the target and
+any neighbour (:func:`.columns.reach_prunable`). (3) Otherwise, under the additive models,
+a knob that moves the cells of one option only and keeps each of them, over its whole
+domain, inside the range the other options span in that column: no other option's
+normalized value moves, so no other score moves, and that option's score is monotone in
+the knob; the outcome can then change somewhere in the domain only if it has changed at one
+of the two ends, and a knob for which it has not is skipped. Other knobs (under TOPSIS,
+PROMETHEE and VIKOR, whose scores couple options) are always searched.
+
+Closed form: under the weighted sum (``minmax``, ``offset-minmax``, none) a knob moving one
+cell is solved between breakpoints (:func:`.columns.closed_form`), and its bracket handed
+to the refinement above, so it only pins the root to the tie policy. Under the weighted sum
+with a column-wise normalization a candidate is scored from its one column (a rank-one
+update of the scores), never from an m x n matrix.
 """
 
 from __future__ import annotations
@@ -40,9 +49,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ..evaluation import Setup
-from ..evidence import GAP, Evidence, GapColumn
+from ..evidence import Evidence, GapColumn
 from ..scoring import NonPositiveEntryError
-from ..scoring.ranking import id_keys, tie_groups
+from ..scoring.normalize import normalize
+from ..scoring.ranking import TIE_RTOL, id_keys, tie_groups
+from . import columns, slopes
+from .slopes import Slope
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -78,15 +90,6 @@ class Change:
     rank: float
 
 
-@dataclass(frozen=True)
-class _Slope:
-    """How an evidence parameter moves the matrix: its cells are linear in it."""
-
-    cells: IntArray  # flat indices (option * n + criterion) of the known cells it moves
-    slope: FloatArray  # their change per unit of the parameter
-    refill: tuple[GapColumn, ...]  # gap columns whose known values it moves
-
-
 class Searcher:
     """Scores (knob, value) candidates in batches against one prepared run.
 
@@ -118,21 +121,61 @@ class Searcher:
             evidence.feasibility == "expected"
             and any(g.column == last for g in evidence.gap_columns)
         )
-        self.slopes: dict[int, _Slope] = {}
+        self.slopes: dict[int, Slope] = {}
+        self.column: dict[int, int] = {}  # knobs that move one column only: that column
+        self.solved = 0  # (knob, direction) searches answered in closed form
+        self._sorted: dict[int, FloatArray] = {}
+        self.knobs: list[Knob] = []
         size = self.matrix.size + base.size
         self.chunk = max(2, min(CHUNK, CHUNK_FLOATS // size))
+        # Weighted sum, column-wise normalization: a candidate is scored from its column.
+        self.fast = (
+            self.linear
+            and setup.method == "weighted-sum"
+            and (setup.normalization or "minmax") in columns.COLUMN_NORMALIZATIONS
+        )
+        self.exact = self.fast and (setup.normalization or "minmax") in (
+            columns.EXACT_NORMALIZATIONS
+        )
+        self.without = self.base_scores[:, None] - setup.weights[None, :] * (
+            normalize(self.matrix, evidence.types, setup.normalization or "minmax")
+            if self.fast
+            else 0.0
+        )
 
     def outcomes(self, scores: FloatArray) -> tuple[IntArray, FloatArray]:
-        """Winner index and the target's average rank (NaN without one) per row of scores."""
-        m = scores.shape[1]
-        groups = tie_groups(scores, higher_is_better=self.setup.higher_is_better)
-        winner: IntArray = np.argmin(groups * m + self.keys, axis=1).astype(np.intp)
+        """Winner index and the target's average rank (NaN without one) per row of scores.
+
+        Rows where no other option comes within ``2 m`` tie tolerances of the winner (or the
+        target) cannot hold a tie there, since ties chain one tolerance at a time: the
+        answer is read off without sorting. Only the other rows are sorted into tie groups.
+        """
+        k, m = scores.shape
+        oriented = scores if self.setup.higher_is_better else -scores
+        tol = 2 * m * TIE_RTOL * np.max(np.abs(scores), axis=1)
         if self.target is None:
-            return winner, np.full(len(scores), np.nan)
-        mine = groups[:, self.target][:, None]
-        better = np.sum(groups < mine, axis=1)
-        same = np.sum(groups == mine, axis=1)
-        return winner, 1.0 + better + (same - 1) / 2.0
+            winner: IntArray = np.argmax(oriented, axis=1).astype(np.intp)
+            top = oriented[np.arange(k), winner]
+            unsure = np.sum(oriented >= (top - tol)[:, None], axis=1) > 1
+            if unsure.any():
+                groups = tie_groups(scores[unsure], higher_is_better=self.setup.higher_is_better)
+                winner[unsure] = np.argmin(groups * m + self.keys, axis=1)
+            return winner, np.full(k, np.nan)
+        mine_s = oriented[:, self.target][:, None]
+        close = np.sum(np.abs(oriented - mine_s) <= tol[:, None], axis=1) > 1
+        above = np.sum(oriented > mine_s, axis=1)
+        rank = 1.0 + above.astype(np.float64)
+        winner = np.argmax(oriented, axis=1).astype(np.intp)
+        top = oriented[np.arange(k), winner]
+        unsure = close | (np.sum(oriented >= (top - tol)[:, None], axis=1) > 1)
+        if unsure.any():
+            groups = tie_groups(scores[unsure], higher_is_better=self.setup.higher_is_better)
+            winner[unsure] = np.argmin(groups * m + self.keys, axis=1)
+            mine = groups[:, self.target][:, None]
+            better = np.sum(groups < mine, axis=1)
+            same = np.sum(groups == mine, axis=1)
+            rank[unsure] = 1.0 + better + (same - 1) / 2.0
+        return winner, rank
 
     def changed(self, winner: IntArray, rank: FloatArray) -> BoolArray:
         """Which outcomes differ from the run's."""
@@ -192,20 +235,36 @@ class Searcher:
     def score(
         self, knobs: list[Knob], which: IntArray, values: FloatArray
     ) -> tuple[IntArray, FloatArray]:
-        """Outcomes of the candidates, scored in chunks of :attr:`chunk` candidates."""
-        winners: list[IntArray] = []
-        ranks: list[FloatArray] = []
-        for start in range(0, len(which), self.chunk):
-            part = slice(start, start + self.chunk)
+        """Outcomes of the candidates, scored in chunks of :attr:`chunk` candidates.
+
+        Under the weighted sum a knob that moves one column is scored from that column
+        alone (:func:`.columns.column_scores`), whatever the chunk.
+        """
+        winners: IntArray = np.empty(len(which), dtype=np.intp)
+        ranks: FloatArray = np.empty(len(which))
+        fast = np.zeros(len(which), dtype=np.bool_)
+        if self.fast and len(which):
+            fast = np.isin(which, np.fromiter(self.column, dtype=np.intp, count=len(self.column)))
+            idx = np.flatnonzero(fast)
+            grouped = idx[np.argsort(which[idx], kind="stable")]
+            for rows in np.split(grouped, np.flatnonzero(np.diff(which[grouped])) + 1):
+                if not rows.size:
+                    continue
+                q = int(which[rows[0]])
+                step = max(1, CHUNK_FLOATS // (4 * self.matrix.shape[0]))
+                for start in range(0, rows.size, step):
+                    part = rows[start : start + step]
+                    scores = columns.column_scores(self, knobs[q], q, values[part])
+                    winners[part], ranks[part] = self.outcomes(scores)
+        slow = np.flatnonzero(~fast)
+        for start in range(0, len(slow), self.chunk):
+            part = slow[start : start + self.chunk]
             mats = self.matrices(knobs, which[part], values[part])
             scores, ok = self._scores(mats)
             w, r = self.outcomes(scores)
             w[~ok], r[~ok] = self.winner, self.rank
-            winners.append(w)
-            ranks.append(r)
-        if not winners:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        return np.concatenate(winners), np.concatenate(ranks)
+            winners[part], ranks[part] = w, r
+        return winners, ranks
 
     def _scores(self, mats: FloatArray) -> tuple[FloatArray, BoolArray]:
         """Scores of a stack, and which rows the run's normalization can take.
@@ -231,10 +290,25 @@ class Searcher:
         return scores, ok
 
     def thresholds(
-        self, knobs: list[Knob], active: BoolArray, *, grid: int = GRID, refine: int = REFINE
+        self,
+        knobs: list[Knob],
+        active: BoolArray,
+        *,
+        grid: int = GRID,
+        refine: int = REFINE,
+        exact: bool = True,
     ) -> list[Change]:
-        """The nearest change up and down of every active knob (see the module docstring)."""
-        near_l, far_l, knob_l, dir_l = [], [], [], []
+        """The nearest change up and down of every active knob (see the module docstring).
+
+        Under the weighted sum (``minmax``, ``offset-minmax`` or none) a knob moving one
+        cell is solved in closed form (:func:`.columns.closed_form`); the root is then
+        bracketed by a millionth of the domain on each side, checked there with the
+        kernel, and the bracket refined like any other. ``exact=False`` bisects every knob.
+        """
+        near_l: list[float] = []
+        far_l: list[float] = []
+        knob_l: list[int] = []
+        dir_l: list[str] = []
         steps = np.arange(1, grid + 1) / grid
         for direction in ("up", "down"):
             rows = [
@@ -242,6 +316,8 @@ class Searcher:
                 for q, kn in enumerate(knobs)
                 if active[q] and abs(self._end(kn, direction) - kn.value) > TOL
             ]
+            if exact and self.exact:
+                rows = self._closed(knobs, rows, direction, near_l, far_l, knob_l, dir_l)
             if not rows:
                 continue
             x0 = np.array([knobs[q].value for q in rows])
@@ -288,56 +364,124 @@ class Searcher:
             for i in range(len(which))
         ]
 
+    def _closed(
+        self,
+        knobs: list[Knob],
+        rows: list[int],
+        direction: str,
+        near_l: list[float],
+        far_l: list[float],
+        knob_l: list[int],
+        dir_l: list[str],
+    ) -> list[int]:
+        """Bracket each closed-form root; return the knobs left to the grid search."""
+        left: list[int] = []
+        cand: list[tuple[int, float, float]] = []
+        for q in rows:
+            if q not in self.column:
+                left.append(q)
+                continue
+            solved, root = columns.closed_form(self, knobs[q], q, direction)
+            if not solved:
+                left.append(q)
+                continue
+            self.solved += 1
+            if root is not None:
+                kn = knobs[q]
+                sign = 1.0 if direction == "up" else -1.0
+                delta = 1e-6 * (kn.domain[1] - kn.domain[0])
+                end = self._end(kn, direction)
+                near = kn.value if abs(root - kn.value) <= delta else root - sign * delta
+                far = end if abs(end - root) <= delta else root + sign * delta
+                cand.append((q, near, far))
+        if not cand:
+            return left
+        which = np.array([c[0] for c in cand] * 2, dtype=np.intp)
+        values = np.array([c[1] for c in cand] + [c[2] for c in cand])
+        w, r = self.score(knobs, which, values)
+        hit = self.changed(w, r)
+        k = len(cand)
+        for i, (q, near, far) in enumerate(cand):
+            if (hit[k + i] and not hit[i]) and near != far:
+                near_l.append(near)
+                far_l.append(far)
+                knob_l.append(q)
+                dir_l.append(direction)
+            else:
+                self.solved -= 1
+                left.append(q)  # the tie policy moved it off the bracket: search instead
+        return left
+
     @staticmethod
     def _end(knob: Knob, direction: str) -> float:
         return knob.domain[1] if direction == "up" else knob.domain[0]
 
+    def measure(self, knobs: list[Knob]) -> None:
+        """Every parameter knob's slopes, and the one column a knob moves, where it does.
+
+        See :func:`.slopes.measure_slopes`.
+        """
+        self.knobs = knobs
+        slopes.measure_slopes(self, knobs)
+
+    def joint_scores(self, moves: list[tuple[list[int], float]]) -> FloatArray | None:
+        """Scores with every parameter of each move set to its value, or None.
+
+        See :func:`.columns.joint_scores`.
+        """
+        return columns.joint_scores(self, moves)
+
+    def sorted_known(self, gap: GapColumn) -> FloatArray:
+        """The run's known values of a gap column, sorted (cached)."""
+        out = self._sorted.get(gap.column)
+        if out is None:
+            out = self._sorted[gap.column] = np.sort(self.matrix[gap.known_rows, gap.column])
+        return out
+
     def screen(self, knobs: list[Knob], *, prune: bool = True) -> BoolArray:
         """Measure every parameter's slopes; return the knobs that cannot change the outcome.
 
-        Both ends of every parameter knob are evaluated in full (one batched call per
-        chunk). The skipped knobs follow the module docstring; with ``prune=False``, or a
-        method or normalization outside it, none is skipped.
+        A knob that moves no cell is skipped. Under the weighted sum with ``minmax``,
+        ``offset-minmax`` or no normalization, a knob that moves one column is skipped when
+        its reach cannot change the outcome (:func:`.columns.reach_prunable`). Other knobs,
+        under the additive models, follow the end-point screen of the module docstring. With
+        ``prune=False`` none is skipped.
         """
+        self.measure(knobs)
         out = np.zeros(len(knobs), dtype=np.bool_)
+        if not prune:
+            return out
+        for q, kn in enumerate(knobs):
+            if kn.param >= 0 and not self.slopes[q].cells.size:
+                out[q] = True  # moves no cell at all
+        rest = [q for q, kn in enumerate(knobs) if kn.param >= 0 and not out[q]]
+        if self.exact:
+            rows = [q for q in range(len(knobs)) if q in self.column and not out[q]]
+            out[rows] = columns.reach_prunable(self, knobs, rows)
+            rest = [q for q in rest if q not in self.column]
         setup = self.setup
-        prune = (
-            prune
-            and setup.method in ("weighted-sum", "weighted-product")
+        if not (
+            setup.method in ("weighted-sum", "weighted-product")
             and setup.normalization in PRUNABLE_NORMALIZATIONS
-        )
+        ):
+            return out
         m, n = self.matrix.shape
-        known = (self.evidence.coverage != GAP).ravel()
-        candidates = [q for q, kn in enumerate(knobs) if kn.param >= 0]
         half = max(1, self.chunk // 2)
-        for start in range(0, len(candidates), half):
-            rows = np.asarray(candidates[start : start + half], dtype=np.intp)
-            ends = np.array([[knobs[q].domain[0], knobs[q].domain[1]] for q in rows])
-            mats = self.evaluate(knobs, np.repeat(rows, 2), ends.ravel())
-            moved = np.asarray(mats != self.matrix[None]).reshape(len(rows), 2, m, n)
-            flat = mats.reshape(len(rows), 2, m * n)
-            for i, q in enumerate(rows):
-                cells = np.flatnonzero(moved[i].any(axis=0).ravel() & known)
-                slope = (flat[i, 1, cells] - flat[i, 0, cells]) / (ends[i, 1] - ends[i, 0])
-                columns = sorted({int(c) % n for c in cells} & set(self.gap_of))
-                self.slopes[int(q)] = _Slope(cells, slope, tuple(self.gap_of[j] for j in columns))
-            if not prune:
-                continue
+        for start in range(0, len(rest), half):
+            rows_ = np.asarray(rest[start : start + half], dtype=np.intp)
+            ends = np.array([[knobs[q].domain[0], knobs[q].domain[1]] for q in rows_])
+            mats = self.matrices(knobs, np.repeat(rows_, 2), ends.ravel())
+            moved = np.asarray(mats != self.matrix[None]).reshape(len(rows_), 2, m, n)
             scores, ok = self._scores(mats)
             if not ok.all():
-                prune = False  # unsure: prune nothing
-                out[:] = False
-                continue
+                continue  # unsure: prune none of these
             winner, rank = self.outcomes(scores)
-            flips = self.changed(winner, rank).reshape(len(rows), 2)
+            flips = self.changed(winner, rank).reshape(len(rows_), 2)
             still = np.logical_not(np.any(flips, axis=1))
-            for i, q in enumerate(rows):
+            for i, q in enumerate(rows_):
                 if not still[i]:
                     continue
                 touched = np.flatnonzero(moved[i].any(axis=(0, 2)))
-                if touched.size == 0:  # moves no cell at all
-                    out[q] = True
-                    continue
                 if touched.size != 1:
                     continue
                 t = int(touched[0])
