@@ -58,7 +58,7 @@ from .analysis import DEFAULT_CONCENTRATION, WhatIf
 from .counterfactuals import SourceLeftOut, forced_preconditions, sources_left_out
 from .discovery import Rule, describe_rule, discover_rules
 from .knobs import Meta, gap_knobs, open_library, parameter_knobs, stated_ranges
-from .smaa import BLOCK_SIZE, DirichletWeights, block_rng, block_seed
+from .smaa import DirichletWeights, block_rng, block_seed, block_size
 from .thresholds import CHUNK_FLOATS, Change, FloatArray, Knob, Searcher
 
 LEVELS = ("yes", "partly", "no")  # mitigable, from the smallest harm factor to the largest
@@ -446,7 +446,7 @@ def sample_draws(setup: Setup, samples: int, seed: int) -> tuple[FloatArray, lis
     """Monte Carlo features (sampled weights and parameters) and each draw's winner.
 
     Weights from a Dirichlet centred on the run's weights (concentration 20), parameters
-    uniform in their stated ranges; block ``b`` of :data:`BLOCK_SIZE` draws comes from
+    uniform in their stated ranges; block ``b`` of ``smaa.block_size`` draws comes from
     ``SeedSequence(seed).spawn(...)[b]`` as in the SMAA, so results depend on the seed and
     ``samples`` only. A block's draws are scored a few at a time (as many as 64 MB of
     matrices hold, a number fixed by the library's shape): each draw is scored on its own,
@@ -457,7 +457,10 @@ def sample_draws(setup: Setup, samples: int, seed: int) -> tuple[FloatArray, lis
     keys = np.argsort(np.argsort(np.array(ev.option_ids)))
     m = len(ev.option_ids)
     features, winners = [], []
-    sizes = [BLOCK_SIZE] * (samples // BLOCK_SIZE) + [samples % BLOCK_SIZE]
+    # Blocks sized by the problem's shape under the SMAA's memory budget (5,000 draws on
+    # small libraries): the parameter draws of one block stay bounded at any scale.
+    per_block = block_size(m, len(ev.criterion_ids), ev.parameter_low.size)
+    sizes = [per_block] * (samples // per_block) + [samples % per_block]
     for b, size in enumerate(s for s in sizes if s):
         rng = block_rng(block_seed(seed, b))
         weights = sampler.sample(rng, size)
