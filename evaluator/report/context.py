@@ -554,8 +554,13 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
     order = [int(i) for i in ev.order]
     top_k = min(3, len(ids))
     crit_names = [names[c] for c in ev.criterion_ids]
+    # At scale (more than DETAIL options) rows stop at the DETAIL best-ranked options and
+    # rank columns at DETAIL, with one more column for every later rank together: the full
+    # matrix stays in `sensitivity --format json` (and shading a million cells took 20 s).
+    m = len(ids)
+    columns = min(m, DETAIL)
     smaa_rows = []
-    for i in order:
+    for i in order[:DETAIL]:
         central = smaa.central_weights[i]
         never = bool(math.isnan(float(central[0])))
         conf = float(smaa.confidence[i])
@@ -564,7 +569,14 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
             {
                 "title": titles[ids[i]],
                 "full": full[ids[i]],
-                "acceptability": [_share_cell(float(x)) for x in smaa.rank_acceptability[i]],
+                "acceptability": [
+                    _share_cell(float(x)) for x in smaa.rank_acceptability[i, :columns]
+                ]
+                + (
+                    [_share_cell(float(smaa.rank_acceptability[i, columns:].sum()))]
+                    if m > columns
+                    else []
+                ),
                 "top_k": _share_cell(float(smaa.rank_acceptability[i, :top_k].sum())),
                 "p_best": percent(p, 1),
                 "p_best_se": fmt(100 * float(smaa.p_best_se[i]), 1),
@@ -580,7 +592,8 @@ def robustness(sens: Sensitivity, lib: Library) -> View:
         "tornado": tornado,
         "tornado_flips": flips,
         "top_k": top_k,
-        "ranks": [str(r + 1) for r in range(len(ids))],
+        "ranks": [str(r + 1) for r in range(columns)]
+        + ([f"{columns + 1}–{m}"] if m > columns else []),
         "smaa_rows": smaa_rows,
         "criteria": crit_names,
         "samples": count(smaa.samples),

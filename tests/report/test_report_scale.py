@@ -135,6 +135,12 @@ def test_full_detail_for_the_best_25_and_one_compact_row_for_the_rest(
     acceptability = robustness.split("<h4>Central weights</h4>")[0]
     assert len(re.findall(r'<td class="num shade top-k"', acceptability)) == DETAIL
     assert acceptability.count('<table class="numbers compact">') == 1
+    # rank columns stop at 25, one more column holding every later rank together
+    header = re.search(r'<table class="numbers acceptability.*?</thead>', acceptability, re.S)
+    assert header is not None
+    assert "Rank 25<" in header.group(0)
+    assert "Rank 26<" not in header.group(0)
+    assert f"Rank 26\u2013{OPTIONS}<" in header.group(0)
     # the sensitivity charts draw the lines of the 25 (the map keeps every point)
     sweeps = re.findall(r'<svg class="sweep".*?</svg>', big_html, re.S)
     assert sweeps
