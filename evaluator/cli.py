@@ -719,13 +719,14 @@ def report_command(
     samples: SamplesOpt = 20_000,
     seed: SeedOpt = 0,
     quiet: QuietOpt = False,
-    no_linchpins: Annotated[
-        bool,
+    linchpins: Annotated[
+        bool | None,
         typer.Option(
-            "--no-linchpins",
-            help="Leave out 'What the conclusion rests on' (faster on big libraries).",
+            "--linchpins/--no-linchpins",
+            help="Include 'What the conclusion rests on' (default: for libraries of up to "
+            "200 options).",
         ),
-    ] = False,
+    ] = None,
     *,
     run: Any,
 ) -> None:
@@ -751,7 +752,7 @@ def report_command(
             seed=seed,
             generated_at=generation_time(),
             progress=progress,
-            linchpins=not no_linchpins,
+            linchpins=linchpins,
         )
     finally:
         progress.close()

@@ -41,6 +41,10 @@ Progress = Callable[[int, int], None]
 #: Draws for the report's scenario discovery: enough for rules about options that win 5%
 #: of them (100 wins), far fewer than the rank acceptability needs.
 LINCHPIN_SAMPLES = 2_000
+#: Above this many options the report leaves the linchpin search out unless asked for it:
+#: at 1,000 options it alone takes about a minute and over 1 GiB (DESIGN.md section 8
+#: wants the whole report well under both); `evaluator linchpins` runs it on its own.
+LINCHPIN_AUTO_LIMIT = 200
 
 
 def _tojson(value: Any) -> Markup:
@@ -108,7 +112,7 @@ def build_report(
     seed: int = 0,
     generated_at: dt.datetime | None = None,
     progress: Progress | None = None,
-    linchpins: bool = True,
+    linchpins: bool | None = None,
     **kwargs: Any,
 ) -> str:
     """The whole report as one self-contained HTML string, for one run.
@@ -138,12 +142,13 @@ def compute_results(
     seed: int = 0,
     generated_at: dt.datetime | None = None,
     progress: Progress | None = None,
-    linchpins: bool = True,
+    linchpins: bool | None = None,
 ) -> Results:
     """Run everything the report shows: sensitivity (with the main evaluation), the profile x
     method comparison, one evaluation per source lens and the linchpin analysis (scenario
     discovery over :data:`LINCHPIN_SAMPLES` draws, or ``samples`` if fewer), all with the
-    same run options.
+    same run options. ``linchpins=None`` runs the linchpin search on libraries of up to
+    :data:`LINCHPIN_AUTO_LIMIT` options; True or False decides it outright.
 
     The comparison grid shares the run's lens mode, assumptions, feasibility, gaps and
     option subset (each column its own profile and method, with the method's default
@@ -164,6 +169,8 @@ def compute_results(
     )
     comparison = compare(lib, shared)
     lenses = {s.id: evaluate(lib, run, lens=s.id) for s in lib.sources}
+    if linchpins is None:
+        linchpins = len(lib.options) <= LINCHPIN_AUTO_LIMIT
     found = (
         find_linchpins(lib, run, samples=min(samples, LINCHPIN_SAMPLES), seed=seed)
         if linchpins

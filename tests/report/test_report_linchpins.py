@@ -64,4 +64,16 @@ def test_no_linchpin_point_when_nothing_is_fragile() -> None:
 def test_report_without_linchpins_says_so() -> None:
     results = compute_results(MINI, samples=200, seed=0, generated_at=GENERATED_AT, linchpins=False)
     html = render_report(build_context(results))
-    assert "The linchpin analysis was not run for this report." in html
+    assert "The linchpin analysis was not run for this report" in html
+
+
+def test_linchpins_run_by_default_only_up_to_the_size_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import evaluator.report as report
+
+    assert compute_results(MINI, samples=100, generated_at=GENERATED_AT).linchpins is not None
+    monkeypatch.setattr(report, "LINCHPIN_AUTO_LIMIT", 2)  # mini has 3 options
+    assert compute_results(MINI, samples=100, generated_at=GENERATED_AT).linchpins is None
+    forced = compute_results(MINI, samples=100, generated_at=GENERATED_AT, linchpins=True)
+    assert forced.linchpins is not None
