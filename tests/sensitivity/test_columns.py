@@ -15,13 +15,14 @@ import numpy as np
 import pytest
 import yaml
 from helpers import MINI, SCENARIOS
+from judgement_edits import with_value
 
 from evaluator import load_library
 from evaluator.evaluation import evaluate, prepare, score_setup
 from evaluator.model import Library
 from evaluator.sensitivity import find_linchpins
 from evaluator.sensitivity.columns import _median_with
-from evaluator.sensitivity.linchpins import Judgement, _searcher
+from evaluator.sensitivity.linchpins import _searcher
 
 TERMS = ["very unlikely", "unlikely", "roughly even chance", "likely", "very likely"]
 
@@ -194,33 +195,6 @@ def test_closed_form_thresholds_agree_with_bisection(
                     np.isnan(change.rank) and change.winner == b[key].winner
                 )
     assert solved > 20
-
-
-def with_value(library: Library, j: Judgement, value: float) -> Library:
-    """The loaded library with judgement ``j`` (likelihood, magnitude, impact) at ``value``."""
-
-    def item(it: Any) -> Any:
-        if it.id != j.item:
-            return it
-        if j.field in ("magnitude", "impact"):
-            return it.model_copy(update={j.field: value})
-        views = [
-            a.model_copy(update={"likelihood": value}) if a.source == j.source else a
-            for a in it.assessments
-        ]
-        return it.model_copy(update={"assessments": views})
-
-    options = [
-        o.model_copy(
-            update={
-                "benefits": [item(b) for b in o.benefits],
-                "risks": [item(r) for r in o.risks],
-                "preconditions": [item(p) for p in o.preconditions],
-            }
-        )
-        for o in library.options
-    ]
-    return library.model_copy(update={"options": options})
 
 
 @pytest.mark.parametrize("gaps", ["neutral", "worst"])

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import yaml
 from helpers import MINI, SCENARIOS
+from judgement_edits import with_value
 from typer.testing import CliRunner
 
 from evaluator import RunOptions, load_library
@@ -57,33 +58,6 @@ def edit_yaml(root: Path, j: Judgement, value: Any) -> None:
                 changed = True
         if changed:
             path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-
-
-def with_value(library: Library, j: Judgement, value: float) -> Library:
-    """The loaded library with judgement ``j`` set to the point ``value`` (no YAML)."""
-
-    def item(it: Any) -> Any:
-        if it.id != j.item:
-            return it
-        if j.field in ("magnitude", "impact"):
-            return it.model_copy(update={j.field: value})
-        views = [
-            a.model_copy(update={"likelihood": value}) if a.source == j.source else a
-            for a in it.assessments
-        ]
-        return it.model_copy(update={"assessments": views})
-
-    options = [
-        o.model_copy(
-            update={
-                "benefits": [item(b) for b in o.benefits],
-                "risks": [item(r) for r in o.risks],
-                "preconditions": [item(p) for p in o.preconditions],
-            }
-        )
-        for o in library.options
-    ]
-    return library.model_copy(update={"options": options})
 
 
 def outcome(library: Library | Path, method: str, target: str | None) -> Any:
