@@ -13,6 +13,9 @@ steadier than wall time on a shared machine) and the largest peak resident memor
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_scale.py [--sizes 200x30,1000x40]
         [--repeats 3] [--samples 20000] [--steps validate,score,sensitivity,report]
 
+Further steps: ``linchpins`` (the ``linchpins`` verb, JSON) and ``report-linchpins``
+(``report --linchpins``, the search forced on whatever the library's size).
+
 Targets (issue 16): at 1,000 x 40, ``sensitivity`` < 60 s and < 1 GiB; at 200 x 30 < 5 s.
 """
 
@@ -228,12 +231,25 @@ def main() -> None:
                     str(out),
                     "--quiet",
                 ],
+                # The linchpin search alone, and the report with it forced on (the report
+                # leaves it out by default above 200 options).
+                "linchpins": ["linchpins", str(lib), "--format", "json"],
+                "report-linchpins": [
+                    "report",
+                    str(lib),
+                    "--samples",
+                    str(args.samples),
+                    "--out",
+                    str(out),
+                    "--quiet",
+                    "--linchpins",
+                ],
             }
             for step in steps:
                 cmd = [sys.executable, "-m", "evaluator", *commands[step]]
                 runs = [run_once(cmd, env) for _ in range(args.repeats)]
                 walls = [w for w, _, _ in runs]
-                extra = f"{out.stat().st_size / 1e6:.1f} MB" if step == "report" else ""
+                extra = f"{out.stat().st_size / 1e6:.1f} MB" if step.startswith("report") else ""
                 row = (
                     size,
                     step,

@@ -68,20 +68,21 @@ class Scatter:
         """``target[t] = base[t]`` summed (or multiplied) with t's source rows."""
         if self.empty:
             return
-        compact = np.empty((self.targets.size, rows.shape[1]))
-        compact[:] = base[self.targets, None]
         ordered = self._ordered(rows)
-        for count, start in self.steps:
-            if multiply:
-                compact[:count] *= ordered[start : start + count]
-            else:
-                compact[:count] += ordered[start : start + count]
+        combine = np.multiply if multiply else np.add
+        # Every target has a first source, so the first step covers all of them and the
+        # base is combined with it in one pass (base op row, as a running sum would).
+        compact = combine(base[self.targets, None], ordered[: self.targets.size])
+        for count, start in self.steps[1:]:
+            part = compact[:count]
+            combine(part, ordered[start : start + count], out=part)
         target[self.targets] = compact
 
     def sums(self, base: FloatArray, rows: FloatArray) -> FloatArray:
         """A (len(base), k) array: ``base[t]`` plus t's source rows, for every target."""
         out = np.empty((base.size, rows.shape[1]))
-        out[:] = base[:, None]
+        if self.targets.size < base.size:  # rows no source reaches keep their base
+            out[:] = base[:, None]
         self.combine_into(out, base, rows)
         return out
 
