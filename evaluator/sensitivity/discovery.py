@@ -42,7 +42,9 @@ pair whose features each show no marginal effect can be missed). For each such f
 joint histogram (its code x every feature's code) gives all pairs' counts by 2-D prefix sums.
 So the work is about ``(1 + options x beam) x k x p`` byte reads and ``bincount`` steps,
 linear in the draws and in the features. Work is chunked over draws and blocked over
-features, so memory is one byte per draw and feature (the codes) plus bounded blocks.
+features, so memory is one byte per draw and feature (the codes) plus bounded blocks; the
+features themselves may come as :class:`FeatureColumns`, a few columns at a time, so the
+``k x p`` floats never need to be held at once.
 With ``beam`` at least the number of features the search is exhaustive (tested against brute
 force).
 
@@ -68,7 +70,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -165,6 +167,64 @@ class Rule:
         }
 
 
+@runtime_checkable
+class FeatureColumns(Protocol):
+    """Features served a block of columns at a time, feature-major.
+
+    Why: with thousands of sampled inputs the ``k x p`` float array is the largest object
+    of a linchpin run (640 MB at 2,000 draws of 40,000 inputs), while the search keeps one
+    byte per draw and feature; a source that can produce any columns on request (a seeded
+    Monte Carlo can redraw them) keeps the floats to a bounded block.
+    """
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(draws k, features p)."""
+        ...
+
+    def columns(self, lo: int, hi: int) -> FloatArray:
+        """Features ``lo .. hi - 1`` of every draw, ``(hi - lo) x k``."""
+        ...
+
+
+@dataclass(frozen=True)
+class _ArrayColumns:
+    """A ``k x p`` array served as :class:`FeatureColumns` (already checked finite)."""
+
+    x: FloatArray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        k, p = self.x.shape
+        return k, p
+
+    def columns(self, lo: int, hi: int) -> FloatArray:
+        k = self.x.shape[0]
+        xt = np.empty((hi - lo, k))
+        for start in range(0, k, _CHUNK_ROWS):  # a blocked transpose: cache-friendly
+            xt[:, start : start + _CHUNK_ROWS] = self.x[start : start + _CHUNK_ROWS, lo:hi].T
+        return xt
+
+
+def _checked_columns(
+    source: FeatureColumns, lo: int, hi: int, names: Sequence[str] | None
+) -> FloatArray:
+    """``source.columns(lo, hi)`` as floats of the promised shape; with ``names``, checked
+    finite (an array given to :func:`discover_rules` is checked whole, up front)."""
+    k = source.shape[0]
+    xt = np.asarray(source.columns(lo, hi), dtype=np.float64)
+    if xt.shape != (hi - lo, k):
+        raise ValueError(f"columns({lo}, {hi}) returned shape {xt.shape}, expected {(hi - lo, k)}")
+    if names is not None:
+        bad = ~np.isfinite(xt)
+        if bad.any():
+            j, i = (int(v) for v in np.argwhere(bad)[0])
+            raise ValueError(
+                f"features must be finite: column {names[lo + j]!r} is {xt[j, i]} in draw {i}"
+            )
+    return xt
+
+
 @dataclass(frozen=True)
 class _Grid:
     """Candidate thresholds and each draw's code against them.
@@ -186,8 +246,11 @@ class _Grid:
         return 2 * int(self.thresholds.shape[1]) + 1
 
     @classmethod
-    def build(cls, x: FloatArray, n_quantiles: int) -> _Grid:
-        k, p = x.shape
+    def build(
+        cls, source: FeatureColumns, n_quantiles: int, names: Sequence[str] | None = None
+    ) -> _Grid:
+        """Thresholds and codes, a block of features at a time (``names``: check them finite)."""
+        k, p = source.shape
         n_slots = n_quantiles - 1
         levels = np.arange(1, n_quantiles)
         ranks = np.clip((levels * k + n_quantiles - 1) // n_quantiles - 1, 0, k - 1)
@@ -195,9 +258,7 @@ class _Grid:
         codes = np.zeros((p, k), dtype=np.uint8)
         for lo in range(0, p, _FEATURE_BLOCK):  # a block of features at a time bounds memory
             hi = min(lo + _FEATURE_BLOCK, p)
-            xt = np.empty((hi - lo, k))
-            for start in range(0, k, _CHUNK_ROWS):  # a blocked transpose: cache-friendly
-                xt[:, start : start + _CHUNK_ROWS] = x[start : start + _CHUNK_ROWS, lo:hi].T
+            xt = _checked_columns(source, lo, hi, names)
             stats = np.partition(xt, ranks, axis=1)[:, ranks]  # non-decreasing along a row
             first = np.ones(stats.shape, dtype=np.bool_)
             first[:, 1:] = stats[:, 1:] != stats[:, :-1]
@@ -306,7 +367,7 @@ class _Settings:
 
 
 def discover_rules(
-    features: npt.ArrayLike,
+    features: npt.ArrayLike | FeatureColumns,
     names: Sequence[str],
     winners: npt.ArrayLike,
     option_ids: Sequence[str],
@@ -325,7 +386,8 @@ def discover_rules(
     Parameters
     ----------
     features
-        ``k x p``: draw ``i``'s value of each sampled input (a weight, a likelihood...).
+        ``k x p``: draw ``i``'s value of each sampled input (a weight, a likelihood...); or
+        a :class:`FeatureColumns` serving them a block of columns at a time (same rules).
     names
         The ``p`` column names, used as each condition's ``parameter``.
     winners
@@ -354,15 +416,15 @@ def discover_rules(
     settings = _Settings(
         min_share, max_conditions, min_coverage, min_draws, min_gain, tolerance, n_quantiles, beam
     )
-    x, win = _check(features, names, winners, option_ids)
-    k = x.shape[0]
+    source, win, unchecked = _check(features, names, winners, option_ids)
+    k = source.shape[0]
     counts = np.bincount(win, minlength=len(option_ids))
     chosen = [
         int(a) for a in np.argsort(-counts, kind="stable") if counts[a] / k >= min_share - _EPS
     ]
     if not chosen:
         return []
-    grid = _Grid.build(x, n_quantiles)
+    grid = _Grid.build(source, n_quantiles, names if unchecked else None)
     n1 = _both_ops(grid.histogram(None), axis=1)  # op x feature x slot
     cache: dict[tuple[int, int], IntArray] = {}  # box counts: the same for every option
     rules = []
@@ -478,26 +540,38 @@ def _to_rule(box: _Box, option: str, wins: int, k: int, grid: _Grid, names: Sequ
 
 
 def _check(
-    features: npt.ArrayLike,
+    features: npt.ArrayLike | FeatureColumns,
     names: Sequence[str],
     winners: npt.ArrayLike,
     option_ids: Sequence[str],
-) -> tuple[FloatArray, IntArray]:
-    x = np.asarray(features, dtype=np.float64)
-    if x.ndim != 2 or x.shape[0] == 0:
-        raise ValueError(f"features must be a k x p array with k >= 1 draws, got shape {x.shape}")
-    k, p = x.shape
+) -> tuple[FeatureColumns, IntArray, bool]:
+    """The features as columns, the winners as indices, and whether the columns still need
+    their finiteness check (a :class:`FeatureColumns` is checked block by block)."""
+    source: FeatureColumns
+    if isinstance(features, FeatureColumns):
+        source, unchecked = features, True
+        k, p = (int(v) for v in source.shape)
+        if k == 0:
+            raise ValueError("features must hold k >= 1 draws, got 0")
+    else:
+        x = np.asarray(features, dtype=np.float64)
+        if x.ndim != 2 or x.shape[0] == 0:
+            raise ValueError(
+                f"features must be a k x p array with k >= 1 draws, got shape {x.shape}"
+            )
+        k, p = x.shape
+        bad = ~np.isfinite(x)
+        if bad.any() and len(names) == p:
+            i, j = (int(v) for v in np.argwhere(bad)[0])
+            raise ValueError(
+                f"features must be finite: column {names[j]!r} is {x[i, j]} in draw {i} "
+                f"({int(bad.sum())} non-finite values in all)"
+            )
+        source, unchecked = _ArrayColumns(x), False
     if len(names) != p:
         raise ValueError(f"names has {len(names)} entries but features has {p} columns")
     if len(set(names)) != p:
         raise ValueError("names must be unique")
-    bad = ~np.isfinite(x)
-    if bad.any():
-        i, j = (int(v) for v in np.argwhere(bad)[0])
-        raise ValueError(
-            f"features must be finite: column {names[j]!r} is {x[i, j]} in draw {i} "
-            f"({int(bad.sum())} non-finite values in all)"
-        )
     w = np.asarray(winners)
     if w.shape != (k,):
         raise ValueError(f"winners must have shape ({k},) to match features, got {w.shape}")
@@ -510,7 +584,7 @@ def _check(
         raise ValueError(
             f"winners must index option_ids (0..{m - 1}), got values in {w.min()}..{w.max()}"
         )
-    return x, w.astype(np.intp)
+    return source, w.astype(np.intp), unchecked
 
 
 def describe_rule(rule: Rule, labels: Mapping[str, str] | None = None, *, digits: int = 2) -> str:

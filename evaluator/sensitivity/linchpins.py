@@ -442,7 +442,78 @@ def _continuous(
 # -- sources, rules ---------------------------------------------------------------------
 
 
-def sample_draws(setup: Setup, samples: int, seed: int) -> tuple[FloatArray, list[str], Any]:
+class SampledColumns:
+    """The Monte Carlo inputs of every draw (weights, then parameters), a block of columns
+    at a time (:class:`.discovery.FeatureColumns`).
+
+    Why redraw rather than keep: at 1,000 options the draws of 40,000 parameters take
+    640 MB as floats, while the rule search keeps a byte per draw and input. Each block of
+    draws comes from its own seeded stream, so any columns can be drawn again exactly; a
+    chunk of at most 64 MB of columns is kept, and the search reads the columns in order,
+    so each chunk is drawn once (a small library is a single chunk).
+    """
+
+    def __init__(self, setup: Setup, samples: int, seed: int) -> None:
+        ev = setup.evidence
+        self._low = ev.parameter_low
+        self._span = ev.parameter_high - ev.parameter_low
+        self._sampler = DirichletWeights(
+            tuple(float(w) for w in setup.weights), DEFAULT_CONCENTRATION
+        )
+        self._seed = seed
+        self._n_weights = len(ev.criterion_ids)
+        # Blocks sized by the problem's shape under the SMAA's memory budget (5,000 draws
+        # on small libraries): one block's parameter draws stay bounded at any scale.
+        per_block = block_size(len(ev.option_ids), self._n_weights, self._low.size)
+        self.sizes = [s for s in [per_block] * (samples // per_block) + [samples % per_block] if s]
+        self.shape = (samples, self._n_weights + self._low.size)
+        self._width = max(1, CHUNK_FLOATS // samples)
+        self._chunk: tuple[int, FloatArray] | None = None
+
+    def draw(self, block: int, rows: int | None = None) -> tuple[FloatArray, FloatArray]:
+        """Block ``block``'s weights (size x n) and first ``rows`` parameters (rows x size).
+
+        The parameters are drawn row after row from the block's stream, so the first rows
+        of a shorter draw are those of the full one.
+        """
+        size = self.sizes[block]
+        rng = block_rng(block_seed(self._seed, block))
+        weights = self._sampler.sample(rng, size)
+        count = self._low.size if rows is None else rows
+        params = rng.random((count, size))
+        params *= self._span[:count, None]
+        params += self._low[:count, None]
+        return weights, params
+
+    def columns(self, lo: int, hi: int) -> FloatArray:
+        """Inputs ``lo .. hi - 1`` of every draw, ``(hi - lo) x samples``."""
+        if self._chunk is None or not (
+            self._chunk[0] <= lo and hi <= self._chunk[0] + self._chunk[1].shape[0]
+        ):
+            self._chunk = (lo, self._fill(lo, min(self.shape[1], lo + max(self._width, hi - lo))))
+        start, chunk = self._chunk
+        return chunk[lo - start : hi - start]
+
+    def array(self) -> FloatArray:
+        """Every input of every draw at once, ``samples x inputs`` (small libraries, tests)."""
+        return self._fill(0, self.shape[1]).T
+
+    def _fill(self, lo: int, hi: int) -> FloatArray:
+        n = self._n_weights
+        out = np.empty((hi - lo, self.shape[0]))
+        a = 0
+        for b, size in enumerate(self.sizes):
+            weights, params = self.draw(b, rows=max(0, hi - n))
+            if lo < n:
+                out[: n - lo, a : a + size] = weights.T[lo : min(hi, n)]
+            if hi > n:
+                first = max(lo, n) - n
+                out[max(lo, n) - lo :, a : a + size] = params[first : hi - n]
+            a += size
+        return out
+
+
+def sample_draws(setup: Setup, samples: int, seed: int) -> tuple[SampledColumns, list[str], Any]:
     """Monte Carlo features (sampled weights and parameters) and each draw's winner.
 
     Weights from a Dirichlet centred on the run's weights (concentration 20), parameters
@@ -450,24 +521,17 @@ def sample_draws(setup: Setup, samples: int, seed: int) -> tuple[FloatArray, lis
     ``SeedSequence(seed).spawn(...)[b]`` as in the SMAA, so results depend on the seed and
     ``samples`` only. A block's draws are scored a few at a time (as many as 64 MB of
     matrices hold, a number fixed by the library's shape): each draw is scored on its own,
-    so this bounds memory and changes no number.
+    so this bounds memory and changes no number. The features are returned as
+    :class:`SampledColumns`, which draws them again on request instead of holding them.
     """
     ev = setup.evidence
-    sampler = DirichletWeights(tuple(float(w) for w in setup.weights), DEFAULT_CONCENTRATION)
     keys = np.argsort(np.argsort(np.array(ev.option_ids)))
     m = len(ev.option_ids)
-    features, winners = [], []
-    # Blocks sized by the problem's shape under the SMAA's memory budget (5,000 draws on
-    # small libraries): the parameter draws of one block stay bounded at any scale.
-    per_block = block_size(m, len(ev.criterion_ids), ev.parameter_low.size)
-    sizes = [per_block] * (samples // per_block) + [samples % per_block]
-    for b, size in enumerate(s for s in sizes if s):
-        rng = block_rng(block_seed(seed, b))
-        weights = sampler.sample(rng, size)
-        params = rng.random((ev.parameter_low.size, size))
-        params *= (ev.parameter_high - ev.parameter_low)[:, None]
-        params += ev.parameter_low[:, None]
-        step = max(1, CHUNK_FLOATS // (m * len(ev.criterion_ids)))
+    columns = SampledColumns(setup, samples, seed)
+    winners = []
+    step = max(1, CHUNK_FLOATS // (m * len(ev.criterion_ids)))
+    for b, size in enumerate(columns.sizes):
+        weights, params = columns.draw(b)
         scores = np.concatenate(
             [
                 setup.score_stack(ev.evaluate(params[:, a : a + step]), weights[a : a + step])
@@ -477,13 +541,12 @@ def sample_draws(setup: Setup, samples: int, seed: int) -> tuple[FloatArray, lis
         oriented = scores if setup.higher_is_better else -scores
         best = oriented.max(axis=1, keepdims=True)
         winners.append(np.argmin(np.where(oriented == best, keys, m), axis=1))
-        features.append(np.hstack([weights, params.T]))
     names = [f"weight[{c}]" for c in ev.criterion_ids]
     seen: Counter[str] = Counter()
     for label in ev.parameters:  # a source assessing one item twice: "label #2"
         seen[label] += 1
         names.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
-    return np.vstack(features), names, np.concatenate(winners)
+    return columns, names, np.concatenate(winners)
 
 
 def _rules(setup: Setup, samples: int, seed: int) -> list[Rule]:

@@ -354,6 +354,51 @@ def test_non_finite_features_are_named(bad: float) -> None:
         discover_rules(x, ["x", "y"], [0] * 5, ["a"])
 
 
+class Columns:
+    """A :class:`FeatureColumns` over an array, counting the columns it is asked for."""
+
+    def __init__(self, x: FloatArray) -> None:
+        self.x = x
+        self.served = 0
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        k, p = self.x.shape
+        return k, p
+
+    def columns(self, lo: int, hi: int) -> FloatArray:
+        self.served += hi - lo
+        return np.ascontiguousarray(self.x[:, lo:hi].T)
+
+
+def test_feature_columns_give_the_rules_of_the_array() -> None:
+    """Served a block of columns at a time, every column once, the same rules come out."""
+    x, names, win, ids = planted(3_000, 40, seed=2)
+    source = Columns(x)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(discovery_module, "_FEATURE_BLOCK", 8)
+        assert discover_rules(source, names, win, ids) == discover_rules(x, names, win, ids)
+    assert source.served == x.shape[1]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_feature_columns_are_named(bad: float) -> None:
+    x = np.zeros((6, 3))
+    x[:, 0] = np.arange(6)
+    x[4, 2] = bad
+    with pytest.raises(ValueError, match=r"features must be finite: column 'z' is .* in draw 4"):
+        discover_rules(Columns(x), ["x", "y", "z"], [0, 0, 0, 1, 1, 1], ["a", "b"])
+
+
+def test_feature_columns_of_the_wrong_shape_are_refused() -> None:
+    class Short(Columns):
+        def columns(self, lo: int, hi: int) -> FloatArray:
+            return super().columns(lo, hi)[:, :-1]
+
+    with pytest.raises(ValueError, match=r"columns\(0, 2\) returned shape \(2, 3\)"):
+        discover_rules(Short(np.zeros((4, 2))), ["x", "y"], [0, 0, 1, 1], ["a", "b"])
+
+
 @pytest.mark.parametrize(
     ("setting", "value"),
     [

@@ -235,7 +235,8 @@ def test_preconditions_forced_name_the_winner_when_met_and_failed() -> None:
 
 def test_rules_coverage_and_density_recomputed_from_the_draws() -> None:
     setup = prepare(LIB)
-    features, names, winners = sample_draws(setup, 1000, 3)
+    columns, names, winners = sample_draws(setup, 1000, 3)
+    features = columns.array()
     found = find_linchpins(LIB, samples=1000, seed=3)
     assert found.rules
     ids = setup.evidence.option_ids
@@ -251,7 +252,8 @@ def test_rules_coverage_and_density_recomputed_from_the_draws() -> None:
 
 def test_draws_winners_match_evaluate_at_the_sampled_inputs() -> None:
     setup = prepare(LIB)
-    features, _names, winners = sample_draws(setup, 50, 1)
+    columns, _names, winners = sample_draws(setup, 50, 1)
+    features = columns.array()
     criteria = setup.evidence.criterion_ids
     for row, win in zip(features[:5], winners[:5], strict=True):
         weights = dict(zip(criteria, row[: len(criteria)], strict=True))
@@ -266,7 +268,32 @@ def test_same_seed_same_result_and_other_seed_other_draws() -> None:
     b = find_linchpins(LIB, samples=500, seed=7).to_dict()
     assert json.dumps(a) == json.dumps(b)
     setup = prepare(LIB)
-    assert not np.array_equal(sample_draws(setup, 500, 7)[0], sample_draws(setup, 500, 8)[0])
+    seven, eight = (sample_draws(setup, 500, seed)[0].array() for seed in (7, 8))
+    assert not np.array_equal(seven, eight)
+
+
+@pytest.mark.parametrize("width", [1, 3, 7, 1000])
+def test_sampled_columns_drawn_again_in_chunks_are_the_draws_themselves(width: int) -> None:
+    """The features are drawn again chunk by chunk instead of kept: any chunk width, and
+    any order of requests, gives exactly the columns of one draw of everything, across
+    blocks of draws (a block size of 7 makes 1000 draws span many)."""
+    setup = prepare(LIB)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("evaluator.sensitivity.linchpins.block_size", lambda *_: 7)
+        whole, _, winners = sample_draws(setup, 1000, 5)
+        expected = whole.array()
+        chunked = sample_draws(setup, 1000, 5)[0]
+        chunked._width = width
+        p = chunked.shape[1]
+        assert expected.shape == (1000, p) == chunked.shape
+        spans = [(lo, min(p, lo + 2)) for lo in range(0, p, 2)] + [(p - 3, p), (0, 1), (4, 9)]
+        for lo, hi in spans:
+            assert np.array_equal(chunked.columns(lo, hi), expected[:, lo:hi].T)
+    n = len(setup.evidence.criterion_ids)
+    assert np.allclose(expected[:, :n].sum(axis=1), 1.0)  # the weights come first
+    low, high = setup.evidence.parameter_low, setup.evidence.parameter_high
+    assert np.all((expected[:, n:] >= low) & (expected[:, n:] <= high))
+    assert len(winners) == 1000
 
 
 def test_unknown_target_is_an_option_error_naming_the_options() -> None:
