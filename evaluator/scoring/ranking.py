@@ -67,12 +67,19 @@ def id_keys(ids: Sequence[str]) -> npt.NDArray[np.intp]:
 
 
 def tie_groups(
-    scores: npt.ArrayLike, *, higher_is_better: bool = True, rtol: float | None = None
+    scores: npt.ArrayLike,
+    *,
+    higher_is_better: bool = True,
+    rtol: float | None = None,
+    scale: npt.ArrayLike | None = None,
 ) -> npt.NDArray[np.intp]:
     """Group number of each option along the last axis: 0 for the best group, and so on.
 
     ``scores`` is (m,) or batched (..., m). Sorted scores are split wherever two
-    successive ones differ by more than ``rtol x max|score|`` (ties chain).
+    successive ones differ by more than ``rtol x max|score|`` (ties chain). ``scale``
+    (shape ``scores.shape[:-1]``) replaces ``max|score|`` when ``scores`` holds only some
+    options of longer rows, a run of consecutive ones in score order (their groups are then
+    the full rows' groups, renumbered from 0); the tolerance must stay the full rows'.
     """
     s = as_float_array(scores, "scores")
     if s.ndim == 0:
@@ -84,7 +91,8 @@ def tie_groups(
     srt = np.take_along_axis(key, order_, axis=-1)
     if s.shape[-1] == 0:
         return np.zeros(s.shape, dtype=np.intp)
-    tol = tie_rtol(rtol) * np.max(np.abs(s), axis=-1, keepdims=True)
+    size = np.max(np.abs(s), axis=-1) if scale is None else np.asarray(scale, dtype=np.float64)
+    tol = tie_rtol(rtol) * size[..., None]
     gaps = (srt[..., 1:] - srt[..., :-1]) > tol
     sorted_groups = np.concatenate(
         [np.zeros((*s.shape[:-1], 1), dtype=np.intp), np.cumsum(gaps, axis=-1)], axis=-1

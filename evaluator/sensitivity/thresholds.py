@@ -52,7 +52,7 @@ from ..evaluation import Setup
 from ..evidence import Evidence, GapColumn
 from ..scoring import NonPositiveEntryError
 from ..scoring.normalize import normalize
-from ..scoring.ranking import TIE_RTOL, id_keys, tie_groups
+from ..scoring.ranking import id_keys, tie_groups, tie_rtol
 from . import columns, slopes
 from .slopes import Slope
 
@@ -88,6 +88,14 @@ class Change:
     threshold: float
     winner: int
     rank: float
+
+
+def _nearest(distance: FloatArray, count: int) -> IntArray:
+    """Per row, the columns of the ``count`` smallest ``distance`` values (any order)."""
+    if count >= distance.shape[1]:
+        return np.broadcast_to(np.arange(distance.shape[1]), distance.shape).copy()
+    out: IntArray = np.argpartition(distance, count - 1, axis=1)[:, :count]
+    return out
 
 
 class Searcher:
@@ -146,36 +154,61 @@ class Searcher:
     def outcomes(self, scores: FloatArray) -> tuple[IntArray, FloatArray]:
         """Winner index and the target's average rank (NaN without one) per row of scores.
 
-        Rows where no other option comes within ``2 m`` tie tolerances of the winner (or the
-        target) cannot hold a tie there, since ties chain one tolerance at a time: the
-        answer is read off without sorting. Only the other rows are sorted into tie groups.
+        Ties chain one tolerance at a time, so a tie group spans less than ``m`` tolerances:
+        rows where no other option comes within ``2 m`` tolerances of the winner (or the
+        target) are read off without sorting. In the other rows only the options within
+        that window are sorted into tie groups (a run of consecutive options in score
+        order, grouped with the full rows' tolerance), never all m: near a threshold most
+        candidate rows are near-ties, and sorting 1,000 options for each was most of a
+        linchpin search at scale.
         """
         k, m = scores.shape
         oriented = scores if self.setup.higher_is_better else -scores
-        tol = 2 * m * TIE_RTOL * np.max(np.abs(scores), axis=1)
-        if self.target is None:
-            winner: IntArray = np.argmax(oriented, axis=1).astype(np.intp)
-            top = oriented[np.arange(k), winner]
-            unsure = np.sum(oriented >= (top - tol)[:, None], axis=1) > 1
-            if unsure.any():
-                groups = tie_groups(scores[unsure], higher_is_better=self.setup.higher_is_better)
-                winner[unsure] = np.argmin(groups * m + self.keys, axis=1)
-            return winner, np.full(k, np.nan)
-        mine_s = oriented[:, self.target][:, None]
-        close = np.sum(np.abs(oriented - mine_s) <= tol[:, None], axis=1) > 1
-        above = np.sum(oriented > mine_s, axis=1)
-        rank = 1.0 + above.astype(np.float64)
-        winner = np.argmax(oriented, axis=1).astype(np.intp)
+        size = np.max(np.abs(scores), axis=1)
+        window = 2 * m * tie_rtol() * size
+        winner: IntArray = np.argmax(oriented, axis=1).astype(np.intp)
         top = oriented[np.arange(k), winner]
-        unsure = close | (np.sum(oriented >= (top - tol)[:, None], axis=1) > 1)
+        near_top = np.sum(oriented >= (top - window)[:, None], axis=1)
+        if self.target is None:
+            unsure = near_top > 1
+            if unsure.any():
+                winner[unsure] = self._tied_winner(oriented[unsure], size[unsure], near_top[unsure])
+            return winner, np.full(k, np.nan)
+        mine = oriented[:, self.target]
+        near_mine = np.sum(np.abs(oriented - mine[:, None]) <= window[:, None], axis=1)
+        rank = 1.0 + np.sum(oriented > mine[:, None], axis=1).astype(np.float64)
+        unsure = (near_mine > 1) | (near_top > 1)
         if unsure.any():
-            groups = tie_groups(scores[unsure], higher_is_better=self.setup.higher_is_better)
-            winner[unsure] = np.argmin(groups * m + self.keys, axis=1)
-            mine = groups[:, self.target][:, None]
-            better = np.sum(groups < mine, axis=1)
-            same = np.sum(groups == mine, axis=1)
-            rank[unsure] = 1.0 + better + (same - 1) / 2.0
+            o, z = oriented[unsure], size[unsure]
+            winner[unsure] = self._tied_winner(o, z, near_top[unsure])
+            rank[unsure] = self._tied_rank(o, z, near_mine[unsure])
         return winner, rank
+
+    def _tied_winner(self, oriented: FloatArray, size: FloatArray, near: IntArray) -> IntArray:
+        """The winner of each row: the lowest id in the top tie group, which lies among the
+        ``near`` best options (a prefix of the score order)."""
+        c = int(near.max())
+        best = _nearest(-oriented, c)
+        groups = tie_groups(np.take_along_axis(oriented, best, axis=1), scale=size)
+        keys = self.keys[best]
+        at = np.argmin(np.where(groups == 0, keys, len(self.keys)), axis=1)
+        out: IntArray = best[np.arange(len(best)), at]
+        return out
+
+    def _tied_rank(self, oriented: FloatArray, size: FloatArray, near: IntArray) -> FloatArray:
+        """The target's average rank: 1 + the options above its tie group + half the rest of
+        its group. Its group lies among the ``near`` options closest to it in score (a run of
+        consecutive options in score order containing every one within the window)."""
+        assert self.target is not None
+        mine = oriented[:, self.target][:, None]
+        close = _nearest(np.abs(oriented - mine), int(near.max()))
+        sub = np.take_along_axis(oriented, close, axis=1)
+        groups = tie_groups(sub, scale=size)
+        own = groups[close == self.target][:, None]  # the target is in every window (distance 0)
+        same = groups == own
+        above = np.sum(oriented > mine, axis=1) - np.sum(same & (sub > mine), axis=1)
+        out: FloatArray = 1.0 + above + (same.sum(axis=1) - 1) / 2.0
+        return out
 
     def changed(self, winner: IntArray, rank: FloatArray) -> BoolArray:
         """Which outcomes differ from the run's."""

@@ -9,20 +9,25 @@ before and just past its threshold, re-scored through ``evaluate``).
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
 import yaml
 from helpers import MINI, SCENARIOS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from judgement_edits import with_value
 
 from evaluator import load_library
 from evaluator.evaluation import evaluate, prepare, score_setup
 from evaluator.model import Library
+from evaluator.scoring.ranking import TIE_RTOL, tie_groups
 from evaluator.sensitivity import find_linchpins
 from evaluator.sensitivity.columns import _median_with
 from evaluator.sensitivity.linchpins import _searcher
+from evaluator.sensitivity.thresholds import Searcher
 
 TERMS = ["very unlikely", "unlikely", "roughly even chance", "likely", "very likely"]
 
@@ -230,3 +235,51 @@ def test_median_with_one_value_replaced_matches_numpy() -> None:
             replaced = list(known)
             replaced.remove(old)
             assert median == pytest.approx(np.median([*replaced, value]), abs=1e-12)
+
+
+def _reference_outcomes(
+    scores: np.ndarray, higher_is_better: bool, target: int | None, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Winner and target rank from every option's tie group (the full sort)."""
+    m = scores.shape[1]
+    groups = tie_groups(scores, higher_is_better=higher_is_better)
+    winner = np.argmin(groups * m + keys, axis=1)
+    if target is None:
+        return winner, np.full(len(scores), np.nan)
+    mine = groups[:, target][:, None]
+    rank = 1.0 + np.sum(groups < mine, axis=1) + (np.sum(groups == mine, axis=1) - 1) / 2.0
+    return winner, rank
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    m=st.integers(2, 40),
+    rows=st.integers(1, 12),
+    higher_is_better=st.booleans(),
+    with_target=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_windowed_tie_groups_give_the_full_sorts_winner_and_rank(
+    seed: int, m: int, rows: int, higher_is_better: bool, with_target: bool
+) -> None:
+    """Near-ties sorted only within their window: the same winners and target ranks as
+    sorting every option, on rows built of exact ties, chains of steps just under and just
+    over the tolerance, and far-apart values, of either sign."""
+    rng = np.random.default_rng(seed)
+    level = rng.integers(0, 3, size=(rows, m)).astype(float) * rng.choice([1.0, 1e-6, 0.3])
+    steps = rng.choice([0.0, 0.5, 0.99, 1.01, 2.0, 40.0], size=(rows, m))
+    start = np.sign(rng.random() - 0.3) * 2.0 + level
+    tolerance = TIE_RTOL * np.abs(start).max(axis=1, keepdims=True)  # each row's, to ~1e-7
+    scores = start + np.cumsum(steps, axis=1) * tolerance
+    for row in scores:
+        rng.shuffle(row)
+    target = int(rng.integers(m)) if with_target else None
+    keys = rng.permutation(m).astype(np.intp)
+    searcher = object.__new__(Searcher)
+    searcher.setup = SimpleNamespace(higher_is_better=higher_is_better)  # type: ignore[assignment]
+    searcher.target = target
+    searcher.keys = keys
+    winner, rank = searcher.outcomes(scores)
+    expected_winner, expected_rank = _reference_outcomes(scores, higher_is_better, target, keys)
+    assert np.array_equal(winner, expected_winner)
+    assert np.array_equal(rank, expected_rank, equal_nan=True)
