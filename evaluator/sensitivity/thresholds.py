@@ -90,12 +90,18 @@ class Change:
     rank: float
 
 
-def _nearest(distance: FloatArray, count: int) -> IntArray:
-    """Per row, the columns of the ``count`` smallest ``distance`` values (any order)."""
-    if count >= distance.shape[1]:
-        return np.broadcast_to(np.arange(distance.shape[1]), distance.shape).copy()
-    out: IntArray = np.argpartition(distance, count - 1, axis=1)[:, :count]
-    return out
+def _columns_of(mask: BoolArray) -> tuple[IntArray, BoolArray]:
+    """Per row, the columns where ``mask`` holds (each row has one), padded to the longest
+    row with the row's first such column; and which entries are real (not padding)."""
+    counts = mask.sum(axis=1)
+    rows, cols = np.nonzero(mask)
+    slot = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
+    out = np.empty((mask.shape[0], int(counts.max())), dtype=np.intp)
+    out[:] = cols[np.cumsum(counts) - counts][:, None]
+    out[rows, slot] = cols
+    valid = np.zeros(out.shape, dtype=np.bool_)
+    valid[rows, slot] = True
+    return out, valid
 
 
 class Searcher:
@@ -165,47 +171,48 @@ class Searcher:
         k, m = scores.shape
         oriented = scores if self.setup.higher_is_better else -scores
         size = np.max(np.abs(scores), axis=1)
-        window = 2 * m * tie_rtol() * size
+        window = (2 * m * tie_rtol() * size)[:, None]
         winner: IntArray = np.argmax(oriented, axis=1).astype(np.intp)
-        top = oriented[np.arange(k), winner]
-        near_top = np.sum(oriented >= (top - window)[:, None], axis=1)
+        top = oriented[np.arange(k), winner][:, None]
+        in_top = oriented >= top - window
+        near_top = np.sum(in_top, axis=1) > 1
         if self.target is None:
-            unsure = near_top > 1
-            if unsure.any():
-                winner[unsure] = self._tied_winner(oriented[unsure], size[unsure], near_top[unsure])
+            if near_top.any():
+                winner[near_top] = self._tied_winner(
+                    oriented[near_top], size[near_top], in_top[near_top]
+                )
             return winner, np.full(k, np.nan)
-        mine = oriented[:, self.target]
-        near_mine = np.sum(np.abs(oriented - mine[:, None]) <= window[:, None], axis=1)
-        rank = 1.0 + np.sum(oriented > mine[:, None], axis=1).astype(np.float64)
-        unsure = (near_mine > 1) | (near_top > 1)
+        mine = oriented[:, self.target][:, None]
+        in_mine = np.abs(oriented - mine) <= window
+        rank = 1.0 + np.sum(oriented > mine, axis=1).astype(np.float64)
+        unsure = near_top | (np.sum(in_mine, axis=1) > 1)
         if unsure.any():
             o, z = oriented[unsure], size[unsure]
-            winner[unsure] = self._tied_winner(o, z, near_top[unsure])
-            rank[unsure] = self._tied_rank(o, z, near_mine[unsure])
+            winner[unsure] = self._tied_winner(o, z, in_top[unsure])
+            rank[unsure] = self._tied_rank(o, z, in_mine[unsure])
         return winner, rank
 
-    def _tied_winner(self, oriented: FloatArray, size: FloatArray, near: IntArray) -> IntArray:
-        """The winner of each row: the lowest id in the top tie group, which lies among the
-        ``near`` best options (a prefix of the score order)."""
-        c = int(near.max())
-        best = _nearest(-oriented, c)
-        groups = tie_groups(np.take_along_axis(oriented, best, axis=1), scale=size)
-        keys = self.keys[best]
+    def _tied_winner(self, oriented: FloatArray, size: FloatArray, window: BoolArray) -> IntArray:
+        """The winner of each row: the lowest id in the top tie group, which lies within the
+        ``window`` (the best options, a prefix of the score order)."""
+        cols, _ = _columns_of(window)  # padding repeats a column of the row: harmless here
+        groups = tie_groups(np.take_along_axis(oriented, cols, axis=1), scale=size)
+        keys = self.keys[cols]
         at = np.argmin(np.where(groups == 0, keys, len(self.keys)), axis=1)
-        out: IntArray = best[np.arange(len(best)), at]
+        out: IntArray = cols[np.arange(len(cols)), at]
         return out
 
-    def _tied_rank(self, oriented: FloatArray, size: FloatArray, near: IntArray) -> FloatArray:
+    def _tied_rank(self, oriented: FloatArray, size: FloatArray, window: BoolArray) -> FloatArray:
         """The target's average rank: 1 + the options above its tie group + half the rest of
-        its group. Its group lies among the ``near`` options closest to it in score (a run of
-        consecutive options in score order containing every one within the window)."""
+        its group. Its group lies within the ``window`` (every option within 2m tolerances
+        of it: a run of consecutive options in score order)."""
         assert self.target is not None
         mine = oriented[:, self.target][:, None]
-        close = _nearest(np.abs(oriented - mine), int(near.max()))
-        sub = np.take_along_axis(oriented, close, axis=1)
+        cols, valid = _columns_of(window)
+        sub = np.take_along_axis(oriented, cols, axis=1)
         groups = tie_groups(sub, scale=size)
-        own = groups[close == self.target][:, None]  # the target is in every window (distance 0)
-        same = groups == own
+        at = np.argmax((cols == self.target) & valid, axis=1)  # in every window: distance 0
+        same = (groups == groups[np.arange(len(cols)), at][:, None]) & valid
         above = np.sum(oriented > mine, axis=1) - np.sum(same & (sub > mine), axis=1)
         out: FloatArray = 1.0 + above + (same.sum(axis=1) - 1) / 2.0
         return out
