@@ -150,6 +150,9 @@ def main() -> None:
         if key in accepted and value is not None
     }
 
+    # As analyse_sensitivity prepares drawn stacks (in place where this checkout can).
+    prepare_drawn = getattr(setup, "prepare_drawn", setup.prepare_stack)
+
     def ours_uncertain(confidence: bool, draws: int) -> object:
         return run_smaa(
             setup.score_prepared,
@@ -159,7 +162,7 @@ def main() -> None:
             seed=0,
             draw_matrices=setup.evidence.sample_matrices,
             confidence=confidence,
-            prepare=setup.prepare_stack,
+            prepare=prepare_drawn,
             **extra,
         )
 

@@ -109,6 +109,21 @@ class Setup:
             self.method, matrices, self.evidence.types, self.normalization, **self.options
         )
 
+    def prepare_drawn(self, matrices: FloatArray) -> FloatArray:
+        """:meth:`prepare_stack` for a stack nothing else will read: it may be overwritten.
+
+        Why: the Monte Carlo prepares each freshly drawn block once and drops it; under a
+        min-max normalization the result then takes the stack's own memory. Same numbers.
+        """
+        return prepare_matrix(
+            self.method,
+            matrices,
+            self.evidence.types,
+            self.normalization,
+            overwrite=True,
+            **self.options,
+        )
+
     def score_prepared(self, prepared: FloatArray, weights: FloatArray) -> FloatArray:
         """Scores of matrices already passed through :meth:`prepare_stack`.
 

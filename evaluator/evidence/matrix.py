@@ -16,6 +16,7 @@ faster than on a C-ordered stack).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -210,7 +211,7 @@ class Evidence:
         k = params.shape[1]
         scales, item_lik, pre_lik, gap_fraction = np.split(params, self.parameter_cuts, axis=0)
         cells = np.empty((m * n, k))
-        cells[:] = self.cell_base[:, None]
+        cells[self.read_before_written] = self.cell_base[self.read_before_written, None]
         values = self._item_values(scales, item_lik)
         self.item_cells.combine_into(cells, self.cell_base, values)
         feasible = self._feasibility(pre_lik) if feasibility is None else feasibility
@@ -224,6 +225,21 @@ class Evidence:
             cells[self.gain_cells] += gains
         self._fill_gaps(view, gap_fraction, point, feasibility_only=False)
         return view.transpose(2, 0, 1)
+
+    @cached_property
+    def read_before_written(self) -> IntArray:
+        """Cells :meth:`evaluate` reads before writing them: only they start at the base.
+
+        Every other cell is assigned whole first (a varying item's target, the feasibility
+        column, a filled gap), so setting it to its base would be a wasted pass over k draws.
+        """
+        m, n = self.shape
+        written = np.zeros(m * n, dtype=np.bool_)
+        written[self.item_cells.targets] = True
+        written[np.arange(m) * n + n - 1] = True
+        for gap in self.gap_columns:
+            written[gap.gap_rows * n + gap.column] = True
+        return np.flatnonzero(~written)
 
     def _item_values(self, scales: FloatArray, likelihoods: FloatArray) -> FloatArray:
         """(R, k) signed value of each varying item: sign x scale x mean likelihood x factor."""

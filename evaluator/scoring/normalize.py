@@ -111,7 +111,7 @@ def require_positive(matrix: FloatArray, normalization: str) -> None:
         )
 
 
-def _minmax(x: FloatArray, cost: npt.NDArray[np.bool_]) -> FloatArray:
+def _minmax(x: FloatArray, cost: npt.NDArray[np.bool_], overwrite: bool = False) -> FloatArray:
     # Benefit: (x - min) / (max - min). Cost: (x - max) / -(max - min), which equals
     # (max - x) / (max - min) bit for bit (negating both operands of a division is exact),
     # and needs no oriented copy of the matrix.
@@ -119,7 +119,7 @@ def _minmax(x: FloatArray, cost: npt.NDArray[np.bool_]) -> FloatArray:
     hi = x.max(axis=-2, keepdims=True)
     span = hi - lo
     constant = span == 0
-    result: FloatArray = x - np.where(cost, hi, lo)
+    result: FloatArray = np.subtract(x, np.where(cost, hi, lo), out=x if overwrite else None)
     result /= np.where(constant, 1.0, np.where(cost, -span, span))
     if np.any(constant):
         # In place, where the mask says: a fresh np.where would allocate and write the
@@ -171,7 +171,9 @@ def _vector_scaled(x: FloatArray, cost: npt.NDArray[np.bool_]) -> FloatArray:
     return np.where(zero, 0.0, np.where(cost, 1.0 - y, y))
 
 
-def normalize(matrix: npt.ArrayLike, types: npt.ArrayLike, method: str = "minmax") -> FloatArray:
+def normalize(
+    matrix: npt.ArrayLike, types: npt.ArrayLike, method: str = "minmax", *, overwrite: bool = False
+) -> FloatArray:
     """Normalize each criterion column across options (axis -2).
 
     Parameters
@@ -182,6 +184,12 @@ def normalize(matrix: npt.ArrayLike, types: npt.ArrayLike, method: str = "minmax
         +1 for a benefit criterion, -1 for a cost.
     method : str
         One of :data:`NORMALIZATIONS`.
+    overwrite : bool
+        The caller gives ``matrix``'s values up: a rule that can compute in place
+        (``minmax``, ``offset-minmax``) writes its result into ``matrix`` (a float64 array)
+        and returns it. Same numbers either way. Why: the Monte Carlo normalizes each
+        freshly drawn stack once and never reads it again, and a second stack-sized array
+        per block is traffic the draw does not need.
 
     Returns
     -------
@@ -200,9 +208,11 @@ def normalize(matrix: npt.ArrayLike, types: npt.ArrayLike, method: str = "minmax
         raise ValueError(f"matrix must be options x criteria (2-D or a 3-D stack); got {x.shape}")
     cost = cost_mask(types, x.shape[-1])
     if method == "minmax":
-        return _minmax(x, cost)
+        return _minmax(x, cost, overwrite)
     if method == "offset-minmax":
-        return 1.0 + _minmax(x, cost)
+        shifted = _minmax(x, cost, overwrite)
+        shifted += 1.0  # the same sum as 1.0 + minmax, in the array minmax returned
+        return shifted
     if method == "sum":
         return _sum(x, cost)
     if method == "linear":

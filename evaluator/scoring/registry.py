@@ -47,7 +47,8 @@ from evaluator.scoring.weighted_sum import weighted_sum, weighted_sum_contributi
 Kernel = Callable[..., FloatArray]
 Contribution = Callable[[FloatArray, FloatArray, FloatArray, str], FloatArray]
 Prepare = Callable[..., FloatArray]
-"""``prepare(matrix, types, normalization, **options)``: the weight-independent part."""
+"""``prepare(matrix, types, normalization, *, overwrite, **options)``: the weight-independent
+part; ``overwrite=True`` lets it reuse ``matrix``'s memory (see :func:`prepare_matrix`)."""
 Aggregate = Callable[..., FloatArray]
 """``aggregate(prepared, weights, **options)``: scores; with ``prepare``, the kernel."""
 AggregateMany = Callable[[FloatArray, FloatArray], FloatArray]
@@ -55,25 +56,46 @@ AggregateMany = Callable[[FloatArray, FloatArray], FloatArray]
 
 
 def _prepare_normalized(
-    matrix: FloatArray, types: FloatArray, normalization: str | None, **_: Any
+    matrix: FloatArray,
+    types: FloatArray,
+    normalization: str | None,
+    *,
+    overwrite: bool = False,
+    **_: Any,
 ) -> FloatArray:
-    return normalize(matrix, types, str(normalization))
+    return normalize(matrix, types, str(normalization), overwrite=overwrite)
 
 
+# The other hooks compute into new arrays whatever ``overwrite`` says.
 def _prepare_log_factors(
-    matrix: FloatArray, types: FloatArray, normalization: str | None, **_: Any
+    matrix: FloatArray,
+    types: FloatArray,
+    normalization: str | None,
+    *,
+    overwrite: bool = False,
+    **_: Any,
 ) -> FloatArray:
     return log_factors(matrix, types, str(normalization))
 
 
 def _prepare_flows(
-    matrix: FloatArray, types: FloatArray, normalization: str | None, **options: Any
+    matrix: FloatArray,
+    types: FloatArray,
+    normalization: str | None,
+    *,
+    overwrite: bool = False,
+    **options: Any,
 ) -> FloatArray:
     return unicriterion_net_flows(matrix, types, **options)
 
 
 def _prepare_distances(
-    matrix: FloatArray, types: FloatArray, normalization: str | None, **_: Any
+    matrix: FloatArray,
+    types: FloatArray,
+    normalization: str | None,
+    *,
+    overwrite: bool = False,
+    **_: Any,
 ) -> FloatArray:
     return regret_distances(matrix, types)
 
@@ -345,6 +367,8 @@ def prepare_matrix(
     matrix: FloatArray,
     types: FloatArray,
     normalization: str | None = None,
+    *,
+    overwrite: bool = False,
     **options: Any,
 ) -> FloatArray:
     """The weight-independent part of ``method`` on a matrix or stack, inputs trusted.
@@ -353,9 +377,12 @@ def prepare_matrix(
     PROMETHEE II and VIKOR). Why: under the Monte Carlo every block of sampled matrices is
     scored under many weight vectors (the confidence pass), so logs, PROMETHEE's preference
     comparisons and VIKOR's distances are computed once per draw, not once per weight set.
+    ``overwrite=True``: the caller gives ``matrix`` up, and a hook that can compute in place
+    (the min-max normalizations) writes its result there; the numbers are the same.
     """
     spec = get_method(method)
-    return spec.prepare(matrix, types, normalization or spec.default_normalization, **options)
+    norm = normalization or spec.default_normalization
+    return spec.prepare(matrix, types, norm, overwrite=overwrite, **options)
 
 
 def aggregate_prepared(

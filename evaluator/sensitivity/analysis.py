@@ -244,7 +244,9 @@ def analyse_sensitivity(
         draw_matrices=setup.evidence.sample_matrices if uncertainty else None,
         higher_is_better=setup.higher_is_better,
         progress=progress,
-        prepare=setup.prepare_stack,
+        # Drawn stacks are the run's own, so their preparation may reuse them; the fixed
+        # matrix is the evaluation's and must stay as it is.
+        prepare=setup.prepare_drawn if uncertainty else setup.prepare_stack,
         score_many=setup.score_prepared_many,
         n_parameters=len(setup.evidence.parameters) if uncertainty else 0,
     )

@@ -383,7 +383,11 @@ def run_smaa(
     for speed and never changes a result. ``prepare`` (optional) maps a matrix or stack to
     what ``score_fn`` takes, once per chunk: a weight-independent step such as normalization
     then runs once however many weight vectors score the same draws (the confidence pass
-    scores each draw at every first-ranked option's central weights). ``confidence=False``
+    scores each draw at every first-ranked option's central weights). Each stack from
+    ``draw_matrices`` is passed to ``prepare`` once and never read again, so ``prepare`` may
+    overwrite it when ``draw_matrices`` returns a new array on every call (as
+    :meth:`Evidence.sample_matrices` does); a fixed ``matrix`` it must leave as it is.
+    ``confidence=False``
     skips the confidence pass (confidence then NaN). ``score_many`` (optional) scores a
     prepared stack under c weight vectors at once, ``(c, k, m)``, for the confidence pass;
     without it ``score_fn`` is called once per candidate. ``n_parameters`` (the uncertain

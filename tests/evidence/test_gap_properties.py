@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -190,3 +191,30 @@ def test_gap_fills_row_by_row_and_gathered_are_bit_identical(library_dir: Path, 
             gathered = np.ascontiguousarray(evidence.evaluate(params))
         assert evidence.gap_columns
         assert by_row.tobytes() == gathered.tobytes()
+
+
+@pytest.mark.parametrize("gaps", ["neutral", "zero", "worst"])
+@pytest.mark.parametrize("library_dir", [SCENARIOS, V2])
+def test_no_cell_is_read_before_it_is_set(library_dir: Path, gaps: str) -> None:
+    """``evaluate`` starts only :attr:`Evidence.read_before_written` at their base and
+    assigns every other cell whole: with fresh float arrays full of NaN (what an
+    uninitialised array may hold), the matrices are the same, point and drawn."""
+    library = load_library(library_dir)
+    original = np.empty
+
+    def poisoned(shape: Any, dtype: Any = float, *args: Any, **kwargs: Any) -> Any:
+        out = original(shape, dtype, *args, **kwargs)
+        if np.issubdtype(out.dtype, np.floating):
+            out.fill(np.nan)
+        return out
+
+    for feasibility in ("weight", "expected"):
+        evidence = compile_evidence(library, gaps=gaps, feasibility=feasibility)
+        params = np.random.default_rng(2).random((evidence.parameter_low.size, 50))
+        expected = evidence.evaluate(params).copy(), evidence.point_matrix()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(matrix_module.np, "empty", poisoned)
+            got = evidence.evaluate(params).copy(), evidence.point_matrix()
+        for a, b in zip(expected, got, strict=True):
+            assert not np.isnan(b).any()
+            assert a.tobytes() == b.tobytes()

@@ -69,6 +69,25 @@ def test_stack_is_normalized_draw_by_draw(make_problem: MakeProblem, method: str
         )
 
 
+@pytest.mark.parametrize("method", NORMALIZATIONS)
+def test_overwrite_gives_the_same_numbers_in_the_input_where_the_rule_can(
+    make_problem: MakeProblem, method: str
+) -> None:
+    """``overwrite=True`` changes where the result lives, never a number: the min-max rules
+    write into the input (flat columns included); the others leave it untouched."""
+    problem = make_problem(seed=4, k=6)
+    matrix = np.abs(problem.matrix) + 0.5  # the ratio rules need positive entries
+    matrix[:, :, 1] = 2.0  # a flat column: min-max sets it to 1 in place
+    expected = normalize(matrix, problem.types, method)
+    given = matrix.copy()
+    result = normalize(given, problem.types, method, overwrite=True)
+    assert result.tobytes() == expected.tobytes()
+    if method in ("minmax", "offset-minmax"):
+        assert result is given
+    else:
+        assert np.array_equal(given, matrix)
+
+
 def test_constant_column_minmax_gives_one() -> None:
     matrix = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]])
     for types in ([1, 1], [1, -1]):

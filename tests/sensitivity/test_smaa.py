@@ -10,7 +10,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
+from helpers import SCENARIOS
 
+from evaluator.evaluation import prepare
 from evaluator.sensitivity import (
     BLOCK_SIZE,
     DirichletWeights,
@@ -438,3 +440,34 @@ def test_result_arrays_are_consistent(linear: ScoreFn) -> None:
         "central_weights",
     ]
     assert "pairwise_winning" not in out
+
+
+@pytest.mark.parametrize(
+    ("method", "normalization"),
+    [("weighted-sum", "minmax"), ("weighted-sum", "offset-minmax"), ("topsis", None)],
+)
+def test_drawn_stacks_prepared_in_place_change_no_number(
+    method: str, normalization: str | None
+) -> None:
+    """The sensitivity run lets each freshly drawn stack be normalized in its own memory:
+    every SMAA index is the same, bit for bit, as preparing a copy."""
+    setup = prepare(SCENARIOS, method=method, normalization=normalization)
+    ev = setup.evidence
+
+    def run(prep: Callable[[FloatArray], FloatArray]) -> SMAAResult:
+        return run_smaa(
+            setup.score_prepared,
+            DirichletWeights(tuple(float(w) for w in setup.weights), 20.0),
+            ev.option_ids,
+            n_samples=12_000,
+            seed=3,
+            draw_matrices=ev.sample_matrices,
+            prepare=prep,
+            score_many=setup.score_prepared_many,
+            n_parameters=len(ev.parameters),
+        )
+
+    copied, in_place = run(setup.prepare_stack), run(setup.prepare_drawn)
+    for name in ("rank_acceptability", "central_weights", "confidence"):
+        a, b = getattr(copied, name), getattr(in_place, name)
+        assert a.tobytes() == b.tobytes(), name
