@@ -42,8 +42,9 @@ Progress = Callable[[int, int], None]
 #: of them (100 wins), far fewer than the rank acceptability needs.
 LINCHPIN_SAMPLES = 2_000
 #: Above this many options the report leaves the linchpin search out unless asked for it:
-#: at 1,000 options it alone takes about a minute and over 1 GiB (DESIGN.md section 8
-#: wants the whole report well under both); `evaluator linchpins` runs it on its own.
+#: at 1,000 options it adds about 30 s, taking the report from 41 s to 69 s (DESIGN.md
+#: section 8 wants the whole report well under a minute); `evaluator linchpins` runs it on
+#: its own.
 LINCHPIN_AUTO_LIMIT = 200
 
 
