@@ -210,6 +210,15 @@ def main() -> None:
             loaded = load_library(lib)
             assert len(loaded.options) == m, "generated library did not load in full"
             out = Path(tmp) / f"{size}.html"
+            report = [
+                "report",
+                str(lib),
+                "--samples",
+                str(args.samples),
+                "--out",
+                str(out),
+                "--quiet",
+            ]
             commands = {
                 "validate": ["validate", str(lib)],
                 "score": ["score", str(lib), "--format", "json"],
@@ -222,28 +231,11 @@ def main() -> None:
                     "json",
                     "--quiet",
                 ],
-                "report": [
-                    "report",
-                    str(lib),
-                    "--samples",
-                    str(args.samples),
-                    "--out",
-                    str(out),
-                    "--quiet",
-                ],
+                "report": report,
                 # The linchpin search alone, and the report with it forced on (the report
                 # leaves it out by default above 200 options).
                 "linchpins": ["linchpins", str(lib), "--format", "json"],
-                "report-linchpins": [
-                    "report",
-                    str(lib),
-                    "--samples",
-                    str(args.samples),
-                    "--out",
-                    str(out),
-                    "--quiet",
-                    "--linchpins",
-                ],
+                "report-linchpins": [*report, "--linchpins"],
             }
             for step in steps:
                 cmd = [sys.executable, "-m", "evaluator", *commands[step]]
