@@ -186,8 +186,9 @@ def normalize(
         One of :data:`NORMALIZATIONS`.
     overwrite : bool
         The caller gives ``matrix``'s values up: a rule that can compute in place
-        (``minmax``, ``offset-minmax``) writes its result into ``matrix`` (a float64 array)
-        and returns it. Same numbers either way. Why: the Monte Carlo normalizes each
+        (``minmax``, ``offset-minmax``) writes its result into ``matrix`` when that is a
+        writeable float64 array, and returns it. Same numbers either way. Why: the Monte
+        Carlo normalizes each
         freshly drawn stack once and never reads it again, and a second stack-sized array
         per block is traffic the draw does not need.
 
@@ -207,6 +208,7 @@ def normalize(
     if x.ndim < 2:
         raise ValueError(f"matrix must be options x criteria (2-D or a 3-D stack); got {x.shape}")
     cost = cost_mask(types, x.shape[-1])
+    overwrite = overwrite and x.flags.writeable  # a read-only view is never written to
     if method == "minmax":
         return _minmax(x, cost, overwrite)
     if method == "offset-minmax":

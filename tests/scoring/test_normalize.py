@@ -86,6 +86,10 @@ def test_overwrite_gives_the_same_numbers_in_the_input_where_the_rule_can(
         assert result is given
     else:
         assert np.array_equal(given, matrix)
+    frozen = matrix.copy()
+    frozen.flags.writeable = False  # e.g. a cached matrix: never written, still normalized
+    assert normalize(frozen, problem.types, method, overwrite=True).tobytes() == expected.tobytes()
+    assert np.array_equal(frozen, matrix)
 
 
 def test_constant_column_minmax_gives_one() -> None:
