@@ -11,7 +11,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -108,7 +108,10 @@ def load_library(
                 "the library has no options; add one with `evaluator new ID`",
             )
         )
-    _check_references(sources, criteria, profiles, options, problems)
+    # What failed to load cannot be referred to: "unknown" errors against it would repeat
+    # one mistake in every file that names what it defines.
+    incomplete = {_collection_of(problem.file, display_root) for problem in problems}
+    _check_references(sources, criteria, profiles, options, problems, incomplete)
     option_files = {option.id: file.display for option, file in options}
     if not problems:
         problems.extend(_check_quotes(sources, options, corpus))
@@ -310,14 +313,32 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def _collection_of(display: str, display_root: str) -> str | None:
+    """Which collection (``sources``, ``criteria``, ``profiles``, ``options``) a file is."""
+    first = PurePath(os.path.relpath(display, display_root)).parts[0]
+    if first == OPTIONS_DIR:
+        return OPTIONS_DIR
+    stem = first.split(".")[0]
+    return stem if stem in TOP_FILES else None
+
+
 def _check_references(
     sources: list[tuple[Source, tuple[_File, Path_]]],
     criteria: list[tuple[Criterion, tuple[_File, Path_]]],
     profiles: list[tuple[Profile, tuple[_File, Path_]]],
     options: list[tuple[Option, _File]],
     problems: list[Problem],
+    incomplete: set[str | None] | None = None,
 ) -> None:
-    def add(file: _File, path: Path_, code: str, message: str) -> None:
+    """Cross-file checks. A reference into a collection in ``incomplete`` (one with a file
+    or entry that failed to load) is not called unknown: the name may be defined there."""
+    partial = incomplete or set()
+
+    def add(
+        file: _File, path: Path_, code: str, message: str, refers_to: str | None = None
+    ) -> None:
+        if refers_to is not None and refers_to in partial:
+            return
         line, column = file.doc.locate(path)
         problems.append(Problem(file.display, line, column, format_path(path), code, message))
 
@@ -405,6 +426,7 @@ def _check_criterion(
             path,
             "unknown-reference",
             f"unknown criterion '{criterion}'; criteria are: {known}",
+            "criteria",
         )
 
 
@@ -420,6 +442,7 @@ def _check_includes(add: Any, options: list[tuple[Option, _File]]) -> None:
                     ("includes", i),
                     "unknown-reference",
                     f"unknown option '{other}'; options are: {known}",
+                    OPTIONS_DIR,
                 )
     # Depth-first search for a cycle; report it once, at the first include of the cycle.
     state: dict[str, int] = {}  # 1 on the stack, 2 done
@@ -464,18 +487,13 @@ def _check_also_for(add: Any, options: list[tuple[Option, _File]]) -> None:
                     target = view.also_for
                     if target is None:
                         continue
+                    path = (kind, i, "assessments", j, "also_for")
                     if target == item.id:
                         message = "also_for names this same item; name the other item"
+                        add(file, path, "unknown-reference", message)
                     elif target not in ids:
                         message = f"unknown item '{target}' (also_for names another item's id)"
-                    else:
-                        continue
-                    add(
-                        file,
-                        (kind, i, "assessments", j, "also_for"),
-                        "unknown-reference",
-                        message,
-                    )
+                        add(file, path, "unknown-reference", message, OPTIONS_DIR)
 
 
 def _check_unaffected(add: Any, options: list[tuple[Option, _File]], all_ids: list[str]) -> None:
@@ -496,6 +514,7 @@ def _check_unaffected(add: Any, options: list[tuple[Option, _File]], all_ids: li
                     path,
                     "unknown-reference",
                     f"unknown criterion '{name}'; criteria are: {', '.join(all_ids)}",
+                    "criteria",
                 )
             elif name in seen:
                 add(file, path, "duplicate-id", f"'{name}' is declared unaffected twice")
@@ -531,6 +550,7 @@ def _check_source(add: Any, file: _File, path: Path_, source: str, known: set[st
             path,
             "unknown-reference",
             f"unknown source '{source}'; known sources: {', '.join(sorted(known)) or 'none'}",
+            "sources",
         )
 
 
@@ -559,6 +579,7 @@ def _check_profile(
                     (*path, "weights", name),
                     "unknown-reference",
                     f"unknown criterion '{name}'; criteria are: {known}",
+                    "criteria",
                 )
         missing = [c for c in all_ids if c not in profile.weights]
         if missing:
@@ -579,6 +600,7 @@ def _check_profile(
                     (*path, "ranking", i),
                     "unknown-reference",
                     f"unknown criterion '{name}'; criteria are: {known}",
+                    "criteria",
                 )
             elif name in seen:
                 add(file, (*path, "ranking", i), "duplicate-id", f"'{name}' is ranked twice")

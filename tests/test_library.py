@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import MINI, MINI_CORPUS
+from helpers import MINI, MINI_CORPUS, SCENARIOS
 
 from evaluator import InputError, LibraryError, load_library
 from evaluator.model import FEASIBILITY_ID
@@ -128,6 +129,38 @@ def test_all_problems_are_collected(mini_copy: Path) -> None:
     wetland.write_text(wetland.read_text().replace("criterion: support", "criterion: nope"))
     codes = sorted(p[0] for p in problems_of(mini_copy))
     assert codes == ["out-of-range", "out-of-range", "unknown-reference"]
+
+
+def test_one_bad_criterion_is_one_problem_not_a_cascade(mini_copy: Path) -> None:
+    """A criterion that fails to load is reported once; the options and profiles naming it
+    are not each called unknown (the name is defined, in the entry that failed)."""
+    criteria = mini_copy / "criteria.yaml"
+    criteria.write_text(criteria.read_text().replace("direction: benefit", "direction: up", 1))
+    assert [(c, f) for c, f, _, _ in problems_of(mini_copy)] == [("invalid-value", "criteria.yaml")]
+
+
+def test_a_broken_option_file_does_not_make_its_items_unknown(tmp_path: Path) -> None:
+    """In the shipped library four files name items of afghanistan-force-pooling in
+    ``also_for``; breaking that file gives its own problem only."""
+    lib = tmp_path / "lib"
+    shutil.copytree(SCENARIOS, lib)
+    option = lib / "options" / "afghanistan-force-pooling.yaml"
+    option.write_text(option.read_text().replace("magnitude: [2, 3]", "magnitude: nine", 1))
+    found = problems_of(lib)
+    assert [(c, f, field) for c, f, _, field in found] == [
+        ("wrong-type", "options/afghanistan-force-pooling.yaml", "benefits[0].magnitude")
+    ]
+
+
+def test_a_missing_sources_file_is_one_problem(mini_copy: Path) -> None:
+    (mini_copy / "sources.yaml").unlink()
+    assert [(c, f) for c, f, _, _ in problems_of(mini_copy)] == [("missing-file", "sources.yaml")]
+
+
+def test_unknown_names_are_still_reported_when_everything_loads(mini_copy: Path) -> None:
+    wetland = mini_copy / "options" / "wetland.yaml"
+    wetland.write_text(wetland.read_text().replace("criterion: support", "criterion: nope"))
+    assert [c for c, _, _, _ in problems_of(mini_copy)] == ["unknown-reference"]
 
 
 def test_missing_files_are_named(tmp_path: Path) -> None:
