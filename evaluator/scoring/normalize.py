@@ -188,9 +188,8 @@ def normalize(
         The caller gives ``matrix``'s values up: a rule that can compute in place
         (``minmax``, ``offset-minmax``) writes its result into ``matrix`` when that is a
         writeable float64 array, and returns it. Same numbers either way. Why: the Monte
-        Carlo normalizes each
-        freshly drawn stack once and never reads it again, and a second stack-sized array
-        per block is traffic the draw does not need.
+        Carlo normalizes each freshly drawn stack once and never reads it again, and a
+        second stack-sized array per block is traffic the draw does not need.
 
     Returns
     -------

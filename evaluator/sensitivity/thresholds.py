@@ -94,10 +94,11 @@ def _columns_of(mask: BoolArray) -> tuple[IntArray, BoolArray]:
     """Per row, the columns where ``mask`` holds (each row has one), padded to the longest
     row with the row's first such column; and which entries are real (not padding)."""
     counts = mask.sum(axis=1)
+    starts = np.cumsum(counts) - counts  # each row's first entry in np.nonzero's order
     rows, cols = np.nonzero(mask)
-    slot = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
+    slot = np.arange(rows.size) - starts[rows]
     out = np.empty((mask.shape[0], int(counts.max())), dtype=np.intp)
-    out[:] = cols[np.cumsum(counts) - counts][:, None]
+    out[:] = cols[starts][:, None]
     out[rows, slot] = cols
     valid = np.zeros(out.shape, dtype=np.bool_)
     valid[rows, slot] = True
